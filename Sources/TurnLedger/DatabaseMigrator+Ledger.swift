@@ -1,0 +1,53 @@
+import GRDB
+
+extension DatabaseMigrator {
+    /// The schema, in order. The id is the file name in `Migrations/`, whose text is embedded
+    /// in the binary. Never edit or rename a shipped file: add one, and one line here.
+    static let ledgerMigrations: [(id: String, sql: [UInt8])] = [
+        ("0001_create_session", PackageResources._001_create_session_sql),
+        ("0002_create_log", PackageResources._002_create_log_sql),
+        ("0003_create_open_turn", PackageResources._003_create_open_turn_sql),
+        ("0004_guard_log", PackageResources._004_guard_log_sql),
+    ]
+
+    /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a
+    /// later open can tell when a migration changed after it was applied.
+    static var ledger: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in ledgerMigrations {
+            migrator.registerMigration(migration.id) { db in
+                let sql = String(decoding: migration.sql, as: UTF8.self)
+                try db.execute(sql: sql)
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS ledgerMigration (id TEXT PRIMARY KEY NOT NULL, sql TEXT NOT NULL) STRICT
+                    """)
+                try db.execute(
+                    sql: "INSERT INTO ledgerMigration (id, sql) VALUES (?, ?)",
+                    arguments: [migration.id, sql]
+                )
+            }
+        }
+        return migrator
+    }
+
+    /// Refuses a database that a newer version wrote, or whose applied migrations differ
+    /// from the embedded ones.
+    func checkCompatibility(_ db: Database) throws {
+        guard try db.tableExists("grdb_migrations") else { return }
+        let known = Set(migrations)
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        let unknown = applied.filter { !known.contains($0) }
+        guard unknown.isEmpty else { throw LedgerError.databaseTooNew(unknownMigrations: unknown) }
+        guard try db.tableExists("ledgerMigration") else { return }
+        let appliedText = try Dictionary(
+            uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, sql FROM ledgerMigration").map {
+                (row: Row) -> (String, String) in (row["id"], row["sql"])
+            }
+        )
+        for migration in Self.ledgerMigrations {
+            if let sql = appliedText[migration.id], sql != String(decoding: migration.sql, as: UTF8.self) {
+                throw LedgerError.migrationChanged(migration.id)
+            }
+        }
+    }
+}

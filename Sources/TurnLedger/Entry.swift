@@ -1,0 +1,40 @@
+import Foundation
+
+/// One message of a session's committed log.
+///
+/// An assistant entry lists the tool calls it made; each call's result follows it as a
+/// `tool` entry, in call order, whatever order the results arrived in.
+public struct Entry: Sendable, Hashable, Codable {
+    public var sessionId: String
+    /// Dense from 1 in each session.
+    public var seq: Int
+    public var role: Role
+    public var parts: [ContentPart]
+    /// The calls an assistant entry made, in the order the model gave them.
+    public var toolCalls: [ToolCall]
+    /// For a `tool` entry: the call it answers.
+    public var toolCallId: String?
+    /// For a `tool` entry: how the call ended.
+    public var outcome: ToolOutcome?
+    public var createdAt: Date
+
+    public init(
+        sessionId: String,
+        seq: Int,
+        role: Role,
+        parts: [ContentPart],
+        toolCalls: [ToolCall] = [],
+        toolCallId: String? = nil,
+        outcome: ToolOutcome? = nil,
+        createdAt: Date
+    ) {
+        self.sessionId = sessionId
+        self.seq = seq
+        self.role = role
+        self.parts = parts
+        self.toolCalls = toolCalls
+        self.toolCallId = toolCallId
+        self.outcome = outcome
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// One message in OpenAI Chat Completions form, as agents and the CLI hand it over.
+///
+/// ```json
+/// {"role": "assistant", "content": null,
+///  "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "fetch", "arguments": "{\"url\":\"…\"}"}}]}
+/// ```
+/// `content` may be a string, null, or an array of `text` and `image_url` parts.
+public struct OpenAIChatMessage: Sendable, Hashable {
+    public var role: Role
+    public var parts: [ContentPart]
+    /// An assistant message's calls, `arguments` kept as the string the model produced.
+    public var toolCalls: [ToolCall]
+    /// A tool message's call.
+    public var toolCallId: String?
+
+    public init(role: Role, parts: [ContentPart], toolCalls: [ToolCall] = [], toolCallId: String? = nil) {
+        self.role = role
+        self.parts = parts
+        self.toolCalls = toolCalls
+        self.toolCallId = toolCallId
+    }
+
+    /// Decodes one message from JSON text.
+    ///
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` naming the field that is wrong.
+    public init(json: Data) throws {
+        do {
+            self = try JSONDecoder().decode(Wire.self, from: json).message()
+        } catch let error as DecodingError {
+            throw LedgerError.invalidInput(field: error.fieldPath, reason: error.reason)
+        }
+    }
+}
+
+extension OpenAIChatMessage {
+    /// The message exactly as the API spells it.
+    private struct Wire: Decodable {
+        var role: String
+        var content: Content?
+        var tool_calls: [WireCall]?
+        var tool_call_id: String?
+
+        func message() throws -> OpenAIChatMessage {
+            guard let role = Role(rawValue: role) else {
+                throw LedgerError.invalidInput(
+                    field: "role",
+                    reason: "'\(role)' is not one of system, developer, user, assistant, tool"
+                )
+            }
+            if role != .assistant, tool_calls?.isEmpty == false {
+                throw LedgerError.invalidInput(field: "tool_calls", reason: "only an assistant message makes tool calls")
+            }
+            if role == .tool, tool_call_id == nil {
+                throw LedgerError.invalidInput(field: "tool_call_id", reason: "a tool message must name its call")
+            }
+            return OpenAIChatMessage(
+                role: role,
+                parts: content?.parts ?? [],
+                toolCalls: (tool_calls ?? []).map {
+                    ToolCall(id: $0.id, name: $0.function.name, arguments: $0.function.arguments)
+                },
+                toolCallId: tool_call_id
+            )
+        }
+    }
+
+    private struct WireCall: Decodable {
+        struct Function: Decodable {
+            var name: String
+            var arguments: String
+        }
+        var id: String
+        var function: Function
+    }
+
+    private enum Content: Decodable {
+        case parts([ContentPart])
+
+        struct Part: Decodable {
+            struct ImageURL: Decodable { var url: String }
+            var type: String
+            var text: String?
+            var image_url: ImageURL?
+        }
+
+        var parts: [ContentPart] {
+            switch self { case .parts(let parts): parts }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .parts([.text(text)])
+                return
+            }
+            guard let parts = try? container.decode([Part].self) else {
+                throw LedgerError.invalidInput(field: "content", reason: "must be a string, null or an array of parts")
+            }
+            self = .parts(
+                try parts.enumerated().map { index, part in
+                    switch (part.type, part.text, part.image_url) {
+                    case ("text", let text?, _): return .text(text)
+                    case ("image_url", _, let image?): return .image(url: image.url)
+                    default:
+                        throw LedgerError.invalidInput(
+                            field: "content[\(index)]",
+                            reason: "a part must be {\"type\":\"text\",\"text\":…} or {\"type\":\"image_url\",\"image_url\":{\"url\":…}}"
+                        )
+                    }
+                })
+        }
+    }
+}
+
+extension DecodingError {
+    /// The path of the field at fault, e.g. `tool_calls[0].function.arguments`.
+    var fieldPath: String {
+        let path: [any CodingKey]
+        switch self {
+        case .keyNotFound(let key, let context): path = context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            path = context.codingPath
+        @unknown default: path = []
+        }
+        guard !path.isEmpty else { return "message" }
+        return path.reduce(into: "") { result, key in
+            if let index = key.intValue {
+                result += "[\(index)]"
+            } else {
+                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+    }
+
+    var reason: String {
+        switch self {
+        case .keyNotFound: "is required"
+        case .typeMismatch(let type, _): "must be of type \(type)"
+        case .valueNotFound(let type, _): "must be a \(type), not null"
+        case .dataCorrupted(let context): context.debugDescription
+        @unknown default: "is invalid"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Opens a turn: stores an assistant message with its tool calls in the staging area.
+    ///
+    /// The turn reserves the session's next seq. Until it is committed, cancelled or
+    /// recovered, nothing else can be appended to the session. Record each call's result
+    /// with ``recordResult(_:outcome:for:in:)``, then ``commitTurn(in:)``.
+    ///
+    /// ```swift
+    /// try await ledger.openTurn(in: "s1", calls: [
+    ///     ToolCall(id: "call_1", name: "fetch", arguments: #"{"url":"https://example.com"}"#),
+    ///     ToolCall(id: "call_2", name: "fetch", arguments: #"{"url":"https://example.org"}"#),
+    /// ])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - parts: What the assistant said beside its calls, including provider-opaque data.
+    ///   - calls: At least one; ids unique within the turn.
+    ///   - idempotencyKey: When set, a retry with the same key and content returns the turn as it
+    ///     stands now (open or committed) and writes nothing.
+    /// - Throws: ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)``,
+    ///   ``LedgerError/seqConflict(sessionID:expected:next:)``, ``LedgerError/idempotencyKeyReused(sessionID:key:)``,
+    ///   ``LedgerError/sessionNotFound(_:)``, ``LedgerError/invalidInput(field:reason:)``.
+    @discardableResult
+    public func openTurn(
+        in sessionID: String,
+        parts: [ContentPart] = [],
+        calls: [ToolCall],
+        expectedSeq: Int? = nil,
+        idempotencyKey: String? = nil
+    ) async throws -> Turn {
+        try configuration.checkCalls(calls)
+        try configuration.checkExpectedSeq(expectedSeq)
+        try configuration.checkIdempotencyKey(idempotencyKey)
+        let encodedParts = try JSONColumn.encode(parts)
+        let turn = try await writer.write { db in
+            if let idempotencyKey,
+                let original = try Self.turn(db, in: sessionID, idempotencyKey: idempotencyKey)
+            {
+                guard original.parts == parts, original.calls == calls else {
+                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+                }
+                return original
+            }
+            let next = try Self.nextSeq(db, in: sessionID)
+            try Self.requireNoOpenTurn(db, in: sessionID)
+            if let expectedSeq, expectedSeq != next {
+                throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
+            }
+            let openedAt = Date.ledgerNow()
+            try OpenTurnRecord(
+                sessionId: sessionID,
+                seq: next,
+                parts: encodedParts,
+                callCount: calls.count,
+                idempotencyKey: idempotencyKey,
+                openedAt: openedAt
+            ).insert(db)
+            for (position, call) in calls.enumerated() {
+                try OpenCallRecord(
+                    sessionId: sessionID,
+                    position: position,
+                    callId: call.id,
+                    name: call.name,
+                    arguments: call.arguments
+                ).insert(db)
+            }
+            return Turn(
+                sessionId: sessionID,
+                seq: next,
+                parts: parts,
+                calls: calls,
+                results: [],
+                openedAt: openedAt,
+                isCommitted: false
+            )
+        }
+        logger.trace("opened turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
+        return turn
+    }
+
+    /// The turn written with this idempotency key, open or committed, or nil; an entry written
+    /// by `append` with the key is returned as a turn without calls, which no retry matches.
+    private static func turn(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> Turn? {
+        if let open = try openTurnRecord(db, in: sessionID), open.idempotencyKey == idempotencyKey {
+            return try loadOpenTurn(db, open)
+        }
+        guard let entry = try entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey) else { return nil }
+        return try committedTurn(db, entry)
+    }
+
+    static func committedTurn(_ db: Database, _ entry: EntryRecord) throws -> Turn {
+        let calls = try ToolCallRecord
+            .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
+            .order(Column("position"))
+            .fetchAll(db)
+        let results = try ToolResultRecord
+            .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
+            .order(Column("position"))
+            .fetchAll(db)
+        return Turn(
+            sessionId: entry.sessionId,
+            seq: entry.seq,
+            parts: try JSONColumn.decode([ContentPart].self, from: entry.parts),
+            calls: calls.map(\.call),
+            results: try results.map { try $0.result() },
+            openedAt: entry.createdAt,
+            isCommitted: true
+        )
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Records the result of one call of a session's open turn, durable when it returns.
+    ///
+    /// Results may arrive in any order and from concurrent tasks; each is its own transaction.
+    /// A tool that failed is still answered: record its error text with `outcome: .error`.
+    ///
+    /// ```swift
+    /// try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: "call_2", in: "s1")
+    /// ```
+    ///
+    /// - Throws: ``LedgerError/unknownCall(sessionID:callID:)`` when the open turn has no such call;
+    ///   ``LedgerError/duplicateResult(sessionID:callID:)`` when the call has a result already (the first is kept);
+    ///   ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
+    @discardableResult
+    public func recordResult(
+        _ parts: [ContentPart],
+        outcome: ToolOutcome = .success,
+        for callID: String,
+        in sessionID: String
+    ) async throws -> ToolResult {
+        let encodedParts = try JSONColumn.encode(parts)
+        let result = try await writer.write { db in
+            let position = try SQLRequest<Int>(
+                sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = ?",
+                arguments: [sessionID, callID],
+                cached: true
+            ).fetchOne(db)
+            guard let position else {
+                try Self.requireSession(db, sessionID)
+                guard try Self.openTurnRecord(db, in: sessionID) != nil else {
+                    throw LedgerError.noOpenTurn(sessionID: sessionID)
+                }
+                throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
+            }
+            let record = OpenResultRecord(
+                sessionId: sessionID,
+                position: position,
+                outcome: outcome,
+                parts: encodedParts,
+                recordedAt: Date.ledgerNow()
+            )
+            do {
+                try record.insert(db)
+            } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
+            }
+            return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: record.recordedAt)
+        }
+        logger.trace("recorded result", metadata: ["session": "\(sessionID)", "call": "\(callID)"])
+        return result
+    }
+}

@@ -1,0 +1,37 @@
+import GRDB
+import Logging
+
+extension Ledger {
+    /// The content of a result that ``recover(sessionID:)`` writes for a call that never returned.
+    public static let interruptedResultText =
+        "The result of this tool call is unavailable: the process running it stopped before the result "
+        + "was recorded. The tool may or may not have run."
+
+    /// Closes open turns after a crash: every unanswered call gets an `interrupted` result
+    /// (``interruptedResultText``), placed right after its call, and the turn is committed.
+    ///
+    /// Results recorded before the crash are kept. All turns are closed in one transaction.
+    /// To resume a turn instead, list it with ``openTurns()`` and record the missing results.
+    ///
+    /// - Parameter sessionID: Only this session's open turn; every session's when nil.
+    /// - Returns: The turns it committed, oldest first.
+    @discardableResult
+    public func recover(sessionID: String? = nil) async throws -> [Turn] {
+        let turns = try await writer.write { db in
+            let records: [OpenTurnRecord]
+            if let sessionID {
+                try Self.requireSession(db, sessionID)
+                records = try Self.openTurnRecord(db, in: sessionID).map { [$0] } ?? []
+            } else {
+                records = try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db)
+            }
+            return try records.map { record in
+                try Self.close(db, try Self.loadOpenTurn(db, record), as: .interrupted, saying: Self.interruptedResultText)
+            }
+        }
+        if !turns.isEmpty {
+            logger.debug("recovered open turns", metadata: ["count": "\(turns.count)"])
+        }
+        return turns
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// Reading and sealing the staging area, inside a caller's transaction.
+extension Ledger {
+    static func openTurnRecord(_ db: Database, in sessionID: String) throws -> OpenTurnRecord? {
+        try SQLRequest<OpenTurnRecord>(
+            sql: "SELECT * FROM openTurn WHERE sessionId = ?",
+            arguments: [sessionID],
+            cached: true
+        ).fetchOne(db)
+    }
+
+    /// The open turn of a session with its calls and the results recorded so far, or nil.
+    static func loadOpenTurn(_ db: Database, in sessionID: String) throws -> Turn? {
+        guard let record = try openTurnRecord(db, in: sessionID) else { return nil }
+        return try loadOpenTurn(db, record)
+    }
+
+    static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord) throws -> Turn {
+        let calls = try OpenCallRecord
+            .filter(Column("sessionId") == record.sessionId)
+            .order(Column("position"))
+            .fetchAll(db)
+        let results = try OpenResultRecord
+            .filter(Column("sessionId") == record.sessionId)
+            .order(Column("position"))
+            .fetchAll(db)
+        return Turn(
+            sessionId: record.sessionId,
+            seq: record.seq,
+            parts: try JSONColumn.decode([ContentPart].self, from: record.parts),
+            calls: calls.map(\.call),
+            results: try results.map { result in
+                ToolResult(
+                    callId: calls[result.position].callId,
+                    outcome: result.outcome,
+                    parts: try JSONColumn.decode([ContentPart].self, from: result.parts),
+                    recordedAt: result.recordedAt
+                )
+            },
+            openedAt: record.openedAt,
+            isCommitted: false
+        )
+    }
+
+    /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when the session has an open turn.
+    static func requireNoOpenTurn(_ db: Database, in sessionID: String) throws {
+        if let turn = try loadOpenTurn(db, in: sessionID) {
+            throw LedgerError.openTurnPending(
+                sessionID: sessionID,
+                seq: turn.seq,
+                unansweredCallIDs: turn.unansweredCallIds
+            )
+        }
+    }
+
+    /// Records `parts` with `outcome` for every unanswered call of `turn`, then seals it.
+    static func close(
+        _ db: Database,
+        _ turn: Turn,
+        as outcome: ToolOutcome,
+        saying text: String
+    ) throws -> Turn {
+        let now = Date.ledgerNow()
+        let parts = [ContentPart.text(text)]
+        let encodedParts = try JSONColumn.encode(parts)
+        var turn = turn
+        for (position, call) in turn.calls.enumerated() where turn.unansweredCallIds.contains(call.id) {
+            try OpenResultRecord(
+                sessionId: turn.sessionId,
+                position: position,
+                outcome: outcome,
+                parts: encodedParts,
+                recordedAt: now
+            ).insert(db)
+            turn.results.append(ToolResult(callId: call.id, outcome: outcome, parts: parts, recordedAt: now))
+        }
+        let order = Dictionary(uniqueKeysWithValues: turn.calls.enumerated().map { ($1.id, $0) })
+        turn.results.sort { order[$0.callId, default: 0] < order[$1.callId, default: 0] }
+        return try seal(db, turn)
+    }
+
+    /// Moves a fully answered open turn into the log, in the order the triggers require:
+    /// results, then calls, then the assistant entry that seals them.
+    static func seal(_ db: Database, _ turn: Turn) throws -> Turn {
+        let unanswered = turn.unansweredCallIds
+        guard unanswered.isEmpty else {
+            throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered)
+        }
+        guard let openTurn = try openTurnRecord(db, in: turn.sessionId) else {
+            throw LedgerError.noOpenTurn(sessionID: turn.sessionId)
+        }
+        for sql in sealStatements {
+            try db.cachedStatement(sql: sql).execute(arguments: [turn.sessionId])
+        }
+        try EntryRecord(
+            sessionId: openTurn.sessionId,
+            seq: openTurn.seq,
+            role: .assistant,
+            parts: openTurn.parts,
+            callCount: openTurn.callCount,
+            idempotencyKey: openTurn.idempotencyKey,
+            createdAt: openTurn.openedAt
+        ).insert(db)
+        var committed = turn
+        committed.isCommitted = true
+        return committed
+    }
+
+    /// Copy the staged results and calls into the log, then empty the staging area: the seal
+    /// comes after, because no entry lands while a turn is open.
+    private static let sealStatements = [
+        """
+        INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
+        SELECT r.sessionId, t.seq, r.position, c.callId, r.outcome, r.parts, r.recordedAt
+        FROM openResult r
+        JOIN openCall c ON c.sessionId = r.sessionId AND c.position = r.position
+        JOIN openTurn t ON t.sessionId = r.sessionId
+        WHERE r.sessionId = ?1
+        ORDER BY r.position
+        """,
+        """
+        INSERT INTO toolCall (sessionId, turnSeq, position, callId, name, arguments)
+        SELECT c.sessionId, t.seq, c.position, c.callId, c.name, c.arguments
+        FROM openCall c JOIN openTurn t ON t.sessionId = c.sessionId
+        WHERE c.sessionId = ?1
+        ORDER BY c.position
+        """,
+        "DELETE FROM openResult WHERE sessionId = ?1",
+        "DELETE FROM openCall WHERE sessionId = ?1",
+        "DELETE FROM openTurn WHERE sessionId = ?1",
+    ]
+}

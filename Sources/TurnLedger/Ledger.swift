@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Logging
+
+/// A persistent conversation store for LLM agents, on one SQLite file.
+///
+/// `Ledger` is a `Sendable` value: share it across tasks and threads. Several processes may
+/// open the same file; their writes wait for each other up to the configured busy timeout.
+///
+/// ```swift
+/// let ledger = try Ledger(path: "agent.sqlite")
+/// try await ledger.createSession(id: "s1")
+/// try await ledger.append([.text("What's the weather in Paris?")], role: .user, to: "s1")
+/// try await ledger.openTurn(in: "s1", calls: [ToolCall(id: "call_1", name: "weather", arguments: #"{"city":"Paris"}"#)])
+/// try await ledger.recordResult([.text("18°C, clear")], for: "call_1", in: "s1")
+/// try await ledger.commitTurn(in: "s1")
+/// let history = try await ledger.entries(in: "s1")
+/// ```
+public struct Ledger: Sendable {
+    let writer: any DatabaseWriter
+    let configuration: LedgerConfiguration
+    let logger: Logger
+
+    /// Opens (creating if needed) the ledger at `path` with the default configuration.
+    ///
+    /// - Throws: ``LedgerError/databaseTooNew(unknownMigrations:)`` or
+    ///   ``LedgerError/migrationChanged(_:)`` for a database this version must not touch.
+    public init(path: String, logger: Logger = Ledger.silentLogger) throws {
+        try self.init(configuration: LedgerConfiguration(path: path), logger: logger)
+    }
+
+    /// Opens (creating if needed) the ledger a configuration describes, and migrates it.
+    public init(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) throws {
+        var config = Configuration()  // foreign keys are on by default
+        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
+        if configuration.durability == .powerLoss {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        let pool = try DatabasePool(path: configuration.path, configuration: config)
+        try self.init(pool, configuration: configuration, logger: logger)
+    }
+
+    init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration, logger: Logger) throws {
+        self.writer = writer
+        self.configuration = configuration
+        self.logger = logger
+        let migrator = DatabaseMigrator.ledger
+        try writer.read { db in try migrator.checkCompatibility(db) }
+        try migrator.migrate(writer)
+        logger.debug("opened ledger", metadata: ["path": "\(configuration.path)"])
+    }
+
+    /// A logger that drops everything: the default when the caller passes none.
+    public static let silentLogger = Logger(label: "TurnLedger", factory: { _ in SwiftLogNoOpLogHandler() })
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,52 @@
+/// Input checks that give a precise error before SQLite would give a vague one.
+extension LedgerConfiguration {
+    func checkIdentifier(_ value: String, field: String) throws {
+        if value.isEmpty {
+            throw LedgerError.invalidInput(field: field, reason: "must not be empty")
+        }
+        if value.utf8.count > maxIdentifierLength {
+            throw LedgerError.invalidInput(
+                field: field,
+                reason: "must be at most \(maxIdentifierLength) bytes, not \(value.utf8.count)"
+            )
+        }
+    }
+
+    func checkIdempotencyKey(_ key: String?) throws {
+        if let key { try checkIdentifier(key, field: "idempotencyKey") }
+    }
+
+    func checkExpectedSeq(_ seq: Int?) throws {
+        if let seq, seq < 1 {
+            throw LedgerError.invalidInput(field: "expectedSeq", reason: "must be 1 or more, not \(seq)")
+        }
+    }
+
+    /// A turn needs at least one call, no more than the limit, and ids unique within the turn.
+    func checkCalls(_ calls: [ToolCall]) throws {
+        if calls.isEmpty {
+            throw LedgerError.invalidInput(
+                field: "calls",
+                reason: "a turn needs at least one tool call; append an assistant message without calls instead"
+            )
+        }
+        if calls.count > maxCallsPerTurn {
+            throw LedgerError.invalidInput(
+                field: "calls",
+                reason: "a turn may make at most \(maxCallsPerTurn) calls, not \(calls.count)"
+            )
+        }
+        var firstPosition: [String: Int] = [:]
+        for (position, call) in calls.enumerated() {
+            try checkIdentifier(call.id, field: "calls[\(position)].id")
+            try checkIdentifier(call.name, field: "calls[\(position)].name")
+            if let first = firstPosition[call.id] {
+                throw LedgerError.invalidInput(
+                    field: "calls[\(position)].id",
+                    reason: "'\(call.id)' is already the id of calls[\(first)]; ids must be unique within a turn"
+                )
+            }
+            firstPosition[call.id] = position
+        }
+    }
+}

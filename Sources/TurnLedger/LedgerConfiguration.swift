@@ -1,0 +1,35 @@
+/// How a ledger opens its database file.
+public struct LedgerConfiguration: Sendable, Equatable {
+    /// What a write has survived once it returns.
+    public enum Durability: String, Sendable, Equatable, CaseIterable {
+        /// WAL with `synchronous=NORMAL`: an acknowledged write survives a crash of the process;
+        /// the last writes before a power loss or OS crash may be rolled back (never torn).
+        case processCrash
+        /// WAL with `synchronous=FULL`: an acknowledged write also survives a power loss.
+        case powerLoss
+    }
+
+    /// The SQLite file; created with its directory's permissions when missing.
+    public var path: String
+    /// How long a write waits for another process's write lock before it fails.
+    public var busyTimeout: Duration
+    public var durability: Durability
+    /// The longest session id, call id, tool name or idempotency key, in UTF-8 bytes.
+    public var maxIdentifierLength: Int
+    /// The most tool calls one turn may make.
+    public var maxCallsPerTurn: Int
+
+    public init(
+        path: String,
+        busyTimeout: Duration = .seconds(10),
+        durability: Durability = .processCrash,
+        maxIdentifierLength: Int = 512,
+        maxCallsPerTurn: Int = 256
+    ) {
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.durability = durability
+        self.maxIdentifierLength = maxIdentifierLength
+        self.maxCallsPerTurn = maxCallsPerTurn
+    }
+}

@@ -1,0 +1,88 @@
+/// Every error the ledger reports on purpose: each case carries what went wrong.
+///
+/// `description` is a sentence for people; `code` is stable for programs.
+public enum LedgerError: Error, Equatable, Sendable {
+    /// No session has this id.
+    case sessionNotFound(String)
+    /// A session with this id exists already.
+    case sessionAlreadyExists(String)
+    /// The caller expected to append at `expected`, but the session's next seq is `next`.
+    case seqConflict(sessionID: String, expected: Int, next: Int)
+    /// A field of the input is invalid; nothing was written.
+    case invalidInput(field: String, reason: String)
+    /// The session has an open turn; these of its calls are still unanswered.
+    case openTurnPending(sessionID: String, seq: Int, unansweredCallIDs: [String])
+    /// The session has no open turn to record into, commit or cancel.
+    case noOpenTurn(sessionID: String)
+    /// Commit was refused: these calls have no result yet.
+    case unansweredCalls(sessionID: String, callIDs: [String])
+    /// The open turn has no call with this id.
+    case unknownCall(sessionID: String, callID: String)
+    /// The call has a result already; the first one is kept.
+    case duplicateResult(sessionID: String, callID: String)
+    /// The idempotency key was used before for a different write.
+    case idempotencyKeyReused(sessionID: String, key: String)
+    /// The log is append-only: a row of it was to be changed or deleted.
+    case appendOnly
+    /// The database holds migrations this version does not know: a newer TurnLedger made it.
+    case databaseTooNew(unknownMigrations: [String])
+    /// A migration's text changed after it was applied to this database.
+    case migrationChanged(String)
+}
+
+extension LedgerError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .sessionNotFound(let id):
+            "No session with id '\(id)'."
+        case .sessionAlreadyExists(let id):
+            "A session with id '\(id)' exists already."
+        case .seqConflict(let id, let expected, let next):
+            "Session '\(id)' is at seq \(next), not \(expected)."
+        case .invalidInput(let field, let reason):
+            "Invalid \(field): \(reason)."
+        case .openTurnPending(let id, let seq, let callIDs):
+            "Session '\(id)' has an open turn at seq \(seq); unanswered calls: \(Self.list(callIDs)). "
+                + "Record their results, cancel the turn, or recover it first."
+        case .noOpenTurn(let id):
+            "Session '\(id)' has no open turn."
+        case .unansweredCalls(let id, let callIDs):
+            "The turn of session '\(id)' cannot be committed: no result for \(Self.list(callIDs))."
+        case .unknownCall(let id, let callID):
+            "The open turn of session '\(id)' has no call '\(callID)'."
+        case .duplicateResult(let id, let callID):
+            "Call '\(callID)' of session '\(id)' has a result already."
+        case .idempotencyKeyReused(let id, let key):
+            "Idempotency key '\(key)' of session '\(id)' was used for a different write."
+        case .appendOnly:
+            "The entry log is append-only: its rows cannot be changed or deleted."
+        case .databaseTooNew(let migrations):
+            "The database was written by a newer TurnLedger (unknown migrations: \(Self.list(migrations)))."
+        case .migrationChanged(let id):
+            "Migration '\(id)' differs from the one applied to this database; refusing to open it."
+        }
+    }
+
+    /// A stable, machine-readable name of the case.
+    public var code: String {
+        switch self {
+        case .sessionNotFound: "session_not_found"
+        case .sessionAlreadyExists: "session_already_exists"
+        case .seqConflict: "seq_conflict"
+        case .invalidInput: "invalid_input"
+        case .openTurnPending: "open_turn_pending"
+        case .noOpenTurn: "no_open_turn"
+        case .unansweredCalls: "unanswered_calls"
+        case .unknownCall: "unknown_call"
+        case .duplicateResult: "duplicate_result"
+        case .idempotencyKeyReused: "idempotency_key_reused"
+        case .appendOnly: "append_only"
+        case .databaseTooNew: "database_too_new"
+        case .migrationChanged: "migration_changed"
+        }
+    }
+
+    private static func list(_ ids: [String]) -> String {
+        ids.map { "'\($0)'" }.joined(separator: ", ")
+    }
+}
