@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TurnLedger
+
+/// The options every command shares: which file, and how much to log.
+struct LedgerOptions: ParsableArguments {
+    @Option(help: "The SQLite file. Default: $TURNLEDGER_DB, else ./turnledger.sqlite.")
+    var db: String?
+
+    @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .warning
+
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
+    }
+
+    func openLedger() throws -> Ledger {
+        var logger = Logger(label: "turnledger", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = logLevel
+        return try Ledger(path: path, logger: logger)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
