@@ -26,14 +26,18 @@ extension Ledger {
             .filter(Column("sessionId") == record.sessionId)
             .order(Column("position"))
             .fetchAll(db)
+        let callIds = Dictionary(uniqueKeysWithValues: calls.map { ($0.position, $0.callId) })
         return Turn(
             sessionId: record.sessionId,
             seq: record.seq,
             parts: try JSONColumn.decode([ContentPart].self, from: record.parts),
             calls: calls.map(\.call),
-            results: try results.map { result in
-                ToolResult(
-                    callId: calls[result.position].callId,
+            // A result whose call is missing can only come from a raw writer without foreign
+            // keys; it is skipped here, and `verify` reports it.
+            results: try results.compactMap { result in
+                guard let callId = callIds[result.position] else { return nil }
+                return ToolResult(
+                    callId: callId,
                     outcome: result.outcome,
                     parts: try JSONColumn.decode([ContentPart].self, from: result.parts),
                     recordedAt: result.recordedAt

@@ -33,10 +33,12 @@ public struct Ledger: Sendable {
     public init(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) throws {
         var config = Configuration()  // foreign keys are on by default
         config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
-        if configuration.durability == .powerLoss {
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        }
         let pool = try DatabasePool(path: configuration.path, configuration: config)
+        // The pool keeps one writer connection for its lifetime; only it writes, so only its
+        // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(configuration.durability == .powerLoss ? "FULL" : "NORMAL")")
+        }
         try self.init(pool, configuration: configuration, logger: logger)
     }
 

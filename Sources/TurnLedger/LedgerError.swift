@@ -22,8 +22,6 @@ public enum LedgerError: Error, Equatable, Sendable {
     case duplicateResult(sessionID: String, callID: String)
     /// The idempotency key was used before for a different write.
     case idempotencyKeyReused(sessionID: String, key: String)
-    /// The log is append-only: a row of it was to be changed or deleted.
-    case appendOnly
     /// The database holds migrations this version does not know: a newer TurnLedger made it.
     case databaseTooNew(unknownMigrations: [String])
     /// A migration's text changed after it was applied to this database.
@@ -54,8 +52,6 @@ extension LedgerError: CustomStringConvertible {
             "Call '\(callID)' of session '\(id)' has a result already."
         case .idempotencyKeyReused(let id, let key):
             "Idempotency key '\(key)' of session '\(id)' was used for a different write."
-        case .appendOnly:
-            "The entry log is append-only: its rows cannot be changed or deleted."
         case .databaseTooNew(let migrations):
             "The database was written by a newer TurnLedger (unknown migrations: \(Self.list(migrations)))."
         case .migrationChanged(let id):
@@ -76,7 +72,6 @@ extension LedgerError: CustomStringConvertible {
         case .unknownCall: "unknown_call"
         case .duplicateResult: "duplicate_result"
         case .idempotencyKeyReused: "idempotency_key_reused"
-        case .appendOnly: "append_only"
         case .databaseTooNew: "database_too_new"
         case .migrationChanged: "migration_changed"
         }
