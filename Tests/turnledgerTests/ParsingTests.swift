@@ -32,7 +32,7 @@ import TurnLedger
         #expect(try create.parsedMetadata() == ["user": "42"])
     }
 
-    @Test func theDatabaseDefaultsToTheEnvironmentThenTheWorkingDirectory() throws {
+    @Test func theDbOptionIsOptionalAndNamesTheFile() throws {
         let options = try LedgerOptions.parse([])
         #expect(options.db == nil)
         #expect(try LedgerOptions.parse(["--db", "/tmp/x.sqlite"]).path == "/tmp/x.sqlite")
