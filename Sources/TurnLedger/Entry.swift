@@ -16,8 +16,11 @@ public struct Entry: Sendable, Hashable, Codable {
     public var toolCallId: String?
     /// For a `tool` entry: how the call ended.
     public var outcome: ToolOutcome?
+    /// When it was written: for an assistant entry with calls, when its turn was opened; for a
+    /// `tool` entry, when the result was recorded.
     public var createdAt: Date
 
+    /// Creates an entry value; entries in the log are written by ``Ledger`` only.
     public init(
         sessionId: String,
         seq: Int,

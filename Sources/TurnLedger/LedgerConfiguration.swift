@@ -19,6 +19,7 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// The most tool calls one turn may make.
     public var maxCallsPerTurn: Int
 
+    /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
         path: String,
         busyTimeout: Duration = .seconds(10),

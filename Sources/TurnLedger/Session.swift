@@ -8,6 +8,7 @@ public struct Session: Sendable, Hashable, Codable {
     public var metadata: [String: JSONValue]
     public var createdAt: Date
 
+    /// Creates a session value; ``Ledger/createSession(id:tenant:metadata:)`` stores one.
     public init(id: String, tenant: String? = nil, metadata: [String: JSONValue] = [:], createdAt: Date) {
         self.id = id
         self.tenant = tenant

@@ -8,6 +8,7 @@ public struct ToolCall: Sendable, Hashable, Codable {
     public var name: String
     public var arguments: String
 
+    /// Creates a call as the provider returned it.
     public init(id: String, name: String, arguments: String) {
         self.id = id
         self.name = name

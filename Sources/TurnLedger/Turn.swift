@@ -12,9 +12,12 @@ public struct Turn: Sendable, Hashable, Codable {
     public var calls: [ToolCall]
     /// The results recorded so far, in call order.
     public var results: [ToolResult]
+    /// When the turn was opened: the assistant entry's `createdAt` once committed.
     public var openedAt: Date
+    /// Whether the turn is in the log (`true`) or still in the staging area.
     public var isCommitted: Bool
 
+    /// Creates a turn value; ``Ledger`` returns the real ones.
     public init(
         sessionId: String,
         seq: Int,

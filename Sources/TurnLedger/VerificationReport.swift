@@ -6,6 +6,7 @@ public struct VerificationReport: Sendable, Hashable, Codable {
         public var check: String
         public var detail: String
 
+        /// Creates a problem.
         public init(check: String, detail: String) {
             self.check = check
             self.detail = detail
@@ -16,8 +17,10 @@ public struct VerificationReport: Sendable, Hashable, Codable {
     public var checks: [String]
     public var problems: [Problem]
 
+    /// Whether every check passed.
     public var isClean: Bool { problems.isEmpty }
 
+    /// Creates a report.
     public init(checks: [String], problems: [Problem]) {
         self.checks = checks
         self.problems = problems

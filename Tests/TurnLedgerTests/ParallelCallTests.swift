@@ -36,8 +36,7 @@ import TurnLedger
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
-        let third = ToolCall(id: "call_3", name: "search", arguments: "{}")
-        try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, third])
+        try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, Fixtures.search])
         try await ledger.recordResult([.text("ok")], for: Fixtures.weather.id, in: "s1")
 
         await #expect(throws: LedgerError.unansweredCalls(sessionID: "s1", callIDs: [Fixtures.wikipedia.id, "call_3"])) {
@@ -136,8 +135,7 @@ import TurnLedger
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
-        let third = ToolCall(id: "call_3", name: "search", arguments: "{}")
-        try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, third])
+        try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, Fixtures.search])
         try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
 
         let turn = try await ledger.cancelTurn(in: "s1", reason: "The user pressed stop.")

@@ -15,6 +15,7 @@ public struct OpenAIChatMessage: Sendable, Hashable {
     /// A tool message's call.
     public var toolCallId: String?
 
+    /// Creates a message from its parts.
     public init(role: Role, parts: [ContentPart], toolCalls: [ToolCall] = [], toolCallId: String? = nil) {
         self.role = role
         self.parts = parts

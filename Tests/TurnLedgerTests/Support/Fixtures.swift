@@ -12,6 +12,7 @@ enum Fixtures {
         name: "fetch",
         arguments: #"{"url":"https://ru.wikipedia.org/wiki/Путин"}"#
     )
+    static let search = ToolCall(id: "call_3", name: "search", arguments: #"{"q":"погода"}"#)
     static let question = "Какая погода в Москве? Также, кто такой Путин?"
 
     /// A session `id` with a system prompt and a user question, ready for a tool turn.
