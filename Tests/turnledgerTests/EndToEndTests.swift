@@ -116,6 +116,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: cli.directory.appendingPathComponent("turnledger.sqlite").path))
     }
 
+    @Test func processesWritingOneFileAtOnceWaitForEachOtherAndKeepSeqDense() async throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        #expect(try cli("sessions", "create", "s1").status == 0)
+
+        let runs = try await withThrowingTaskGroup(of: CLI.Run.self) { group in
+            for writer in 0..<8 {
+                group.addTask { try cli("append", "s1", "--role", "user", "--text", "from process \(writer)") }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+
+        #expect(runs.map(\.status) == Array(repeating: 0, count: 8), "\(runs.map(\.stderr))")
+        let seqs = try runs.map { try #require((try $0.json() as? [String: Any])?["seq"] as? Int) }
+        #expect(seqs.sorted() == Array(1...8))
+        #expect(try cli("verify").status == 0)
+    }
+
     /// Edits a database as any SQLite client would, through the sqlite3 C API.
     private static func sqlite(_ path: String, _ sql: String) throws {
         let process = Process()
