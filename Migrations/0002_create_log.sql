@@ -13,7 +13,13 @@ CREATE TABLE entry (
     callCount INTEGER NOT NULL DEFAULT 0 CHECK (callCount >= 0 AND (callCount = 0 OR role = 'assistant')),
     idempotencyKey TEXT CHECK (idempotencyKey IS NULL OR length(idempotencyKey) > 0),
     createdAt TEXT NOT NULL,
-    PRIMARY KEY (sessionId, seq)
+    -- A summary entry (compaction) stands in for the entries summaryFrom...summaryTo, which
+    -- stay in the log. It comes after them and makes no calls.
+    summaryFrom INTEGER,
+    summaryTo INTEGER,
+    PRIMARY KEY (sessionId, seq),
+    CHECK ((summaryFrom IS NULL) = (summaryTo IS NULL)),
+    CHECK (summaryFrom IS NULL OR (1 <= summaryFrom AND summaryFrom <= summaryTo AND summaryTo < seq AND callCount = 0))
 ) STRICT, WITHOUT ROWID;
 
 CREATE UNIQUE INDEX entryByIdempotencyKey ON entry(sessionId, idempotencyKey) WHERE idempotencyKey IS NOT NULL;

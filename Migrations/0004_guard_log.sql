@@ -66,3 +66,13 @@ BEGIN SELECT RAISE(ABORT, 'an entry must take the next seq of its session'); END
 CREATE TRIGGER openTurnTakesTheNextSeq BEFORE INSERT ON openTurn
 WHEN NEW.seq IS NOT (SELECT seq FROM sessionNextSeq WHERE sessionId = NEW.sessionId)
 BEGIN SELECT RAISE(ABORT, 'an entry must take the next seq of its session'); END;
+
+-- A summary stands in for whole turns: its range neither starts nor ends between a call
+-- and its results.
+CREATE TRIGGER summaryCoversWholeTurns BEFORE INSERT ON entry
+WHEN NEW.summaryTo IS NOT NULL AND EXISTS (
+    SELECT 1 FROM entry e
+    WHERE e.sessionId = NEW.sessionId AND e.callCount > 0
+      AND ((e.seq <= NEW.summaryTo AND NEW.summaryTo < e.seq + e.callCount)
+        OR (e.seq < NEW.summaryFrom AND NEW.summaryFrom <= e.seq + e.callCount)))
+BEGIN SELECT RAISE(ABORT, 'a summary must cover whole turns'); END;

@@ -19,6 +19,8 @@ public struct Entry: Sendable, Hashable, Codable {
     /// When it was written: for an assistant entry with calls, when its turn was opened; for a
     /// `tool` entry, when the result was recorded.
     public var createdAt: Date
+    /// For a summary entry (compaction): the seqs it stands in for. They stay in the log.
+    public var summarizes: ClosedRange<Int>?
 
     /// Creates an entry value; entries in the log are written by ``Ledger`` only.
     public init(
@@ -29,7 +31,8 @@ public struct Entry: Sendable, Hashable, Codable {
         toolCalls: [ToolCall] = [],
         toolCallId: String? = nil,
         outcome: ToolOutcome? = nil,
-        createdAt: Date
+        createdAt: Date,
+        summarizes: ClosedRange<Int>? = nil
     ) {
         self.sessionId = sessionId
         self.seq = seq
@@ -39,5 +42,6 @@ public struct Entry: Sendable, Hashable, Codable {
         self.toolCallId = toolCallId
         self.outcome = outcome
         self.createdAt = createdAt
+        self.summarizes = summarizes
     }
 }

@@ -29,46 +29,74 @@ extension Ledger {
         expectedSeq: Int? = nil,
         idempotencyKey: String? = nil
     ) async throws -> Entry {
-        if role == .tool {
-            throw LedgerError.invalidInput(
-                field: "role",
-                reason: "tool results are recorded into an open turn, not appended"
-            )
-        }
-        if parts.isEmpty && role != .assistant {
-            throw LedgerError.invalidInput(field: "parts", reason: "a \(role.rawValue) message needs content")
-        }
+        let message = try PendingMessage(parts, role: role, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let encodedParts = try JSONColumn.encode(parts)
         let entry = try await writer.write { db in  // one transaction: the checks and the insert see the same log
-            if let idempotencyKey,
-                let original = try Self.entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey)
-            {
-                guard original.role == role, original.parts == encodedParts, original.callCount == 0 else {
-                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-                }
-                return try original.entry(calls: [])
-            }
-            let next = try Self.nextSeq(db, in: sessionID)
-            try Self.requireNoOpenTurn(db, in: sessionID)
-            if let expectedSeq, expectedSeq != next {
-                throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
-            }
-            let record = EntryRecord(
-                sessionId: sessionID,
-                seq: next,
-                role: role,
-                parts: encodedParts,
-                callCount: 0,
-                idempotencyKey: idempotencyKey,
-                createdAt: Date.ledgerNow()
-            )
-            try record.insert(db)
-            return try record.entry(calls: [])
+            try Self.append(db, message, to: sessionID, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
         }
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
+    }
+
+    /// A message checked and encoded outside the transaction, ready to be appended.
+    struct PendingMessage {
+        var role: Role
+        var parts: [ContentPart]
+        var encodedParts: String
+        var summarizes: ClosedRange<Int>?
+
+        init(_ parts: [ContentPart], role: Role, summarizes: ClosedRange<Int>? = nil, configuration: LedgerConfiguration) throws {
+            if role == .tool {
+                throw LedgerError.invalidInput(
+                    field: "role",
+                    reason: "tool results are recorded into an open turn, not appended"
+                )
+            }
+            if parts.isEmpty && role != .assistant {
+                throw LedgerError.invalidInput(field: "parts", reason: "a \(role.rawValue) message needs content")
+            }
+            self.role = role
+            self.parts = parts
+            self.encodedParts = try JSONColumn.encode(parts)
+            self.summarizes = summarizes
+        }
+    }
+
+    /// Appends inside the caller's transaction.
+    static func append(
+        _ db: Database,
+        _ message: PendingMessage,
+        to sessionID: String,
+        expectedSeq: Int? = nil,
+        idempotencyKey: String? = nil
+    ) throws -> Entry {
+        if let idempotencyKey, let original = try entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey) {
+            guard original.role == message.role, original.parts == message.encodedParts, original.callCount == 0,
+                original.summaryFrom == message.summarizes?.lowerBound, original.summaryTo == message.summarizes?.upperBound
+            else {
+                throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+            }
+            return try original.entry(calls: [])
+        }
+        let next = try nextSeq(db, in: sessionID)
+        try requireNoOpenTurn(db, in: sessionID)
+        if let expectedSeq, expectedSeq != next {
+            throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
+        }
+        let record = EntryRecord(
+            sessionId: sessionID,
+            seq: next,
+            role: message.role,
+            parts: message.encodedParts,
+            callCount: 0,
+            idempotencyKey: idempotencyKey,
+            createdAt: Date.ledgerNow(),
+            summaryFrom: message.summarizes?.lowerBound,
+            summaryTo: message.summarizes?.upperBound
+        )
+        try record.insert(db)
+        return try record.entry(calls: [])
     }
 
     static func entryRecord(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> EntryRecord? {

@@ -37,49 +37,62 @@ extension Ledger {
         try configuration.checkIdempotencyKey(idempotencyKey)
         let encodedParts = try JSONColumn.encode(parts)
         let turn = try await writer.write { db in
-            if let idempotencyKey,
-                let original = try Self.turn(db, in: sessionID, idempotencyKey: idempotencyKey)
-            {
-                guard original.parts == parts, original.calls == calls else {
-                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-                }
-                return original
-            }
-            let next = try Self.nextSeq(db, in: sessionID)
-            try Self.requireNoOpenTurn(db, in: sessionID)
-            if let expectedSeq, expectedSeq != next {
-                throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
-            }
-            let openedAt = Date.ledgerNow()
-            try OpenTurnRecord(
-                sessionId: sessionID,
-                seq: next,
-                parts: encodedParts,
-                callCount: calls.count,
-                idempotencyKey: idempotencyKey,
-                openedAt: openedAt
-            ).insert(db)
-            for (position, call) in calls.enumerated() {
-                try OpenCallRecord(
-                    sessionId: sessionID,
-                    position: position,
-                    callId: call.id,
-                    name: call.name,
-                    arguments: call.arguments
-                ).insert(db)
-            }
-            return Turn(
-                sessionId: sessionID,
-                seq: next,
-                parts: parts,
-                calls: calls,
-                results: [],
-                openedAt: openedAt,
-                isCommitted: false
-            )
+            try Self.openTurn(
+                db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls,
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
         }
         logger.trace("opened turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
+    }
+
+    /// Opens a turn inside the caller's transaction; `calls` are checked already.
+    static func openTurn(
+        _ db: Database,
+        in sessionID: String,
+        parts: [ContentPart],
+        encodedParts: String,
+        calls: [ToolCall],
+        expectedSeq: Int? = nil,
+        idempotencyKey: String? = nil
+    ) throws -> Turn {
+        if let idempotencyKey, let original = try turn(db, in: sessionID, idempotencyKey: idempotencyKey) {
+            guard original.parts == parts, original.calls == calls else {
+                throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+            }
+            return original
+        }
+        let next = try nextSeq(db, in: sessionID)
+        try requireNoOpenTurn(db, in: sessionID)
+        if let expectedSeq, expectedSeq != next {
+            throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
+        }
+        let openedAt = Date.ledgerNow()
+        try OpenTurnRecord(
+            sessionId: sessionID,
+            seq: next,
+            parts: encodedParts,
+            callCount: calls.count,
+            idempotencyKey: idempotencyKey,
+            openedAt: openedAt
+        ).insert(db)
+        for (position, call) in calls.enumerated() {
+            try OpenCallRecord(
+                sessionId: sessionID,
+                position: position,
+                callId: call.id,
+                name: call.name,
+                arguments: call.arguments
+            ).insert(db)
+        }
+        return Turn(
+            sessionId: sessionID,
+            seq: next,
+            parts: parts,
+            calls: calls,
+            results: [],
+            openedAt: openedAt,
+            isCommitted: false
+        )
     }
 
     /// The turn written with this idempotency key, open or committed, or nil; an entry written

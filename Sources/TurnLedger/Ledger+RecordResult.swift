@@ -24,33 +24,45 @@ extension Ledger {
     ) async throws -> ToolResult {
         let encodedParts = try JSONColumn.encode(parts)
         let result = try await writer.write { db in
-            let position = try SQLRequest<Int>(
-                sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = ?",
-                arguments: [sessionID, callID],
-                cached: true
-            ).fetchOne(db)
-            guard let position else {
-                try Self.requireSession(db, sessionID)
-                guard try Self.openTurnRecord(db, in: sessionID) != nil else {
-                    throw LedgerError.noOpenTurn(sessionID: sessionID)
-                }
-                throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
-            }
-            let record = OpenResultRecord(
-                sessionId: sessionID,
-                position: position,
-                outcome: outcome,
-                parts: encodedParts,
-                recordedAt: Date.ledgerNow()
-            )
-            do {
-                try record.insert(db)
-            } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
-            }
-            return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: record.recordedAt)
+            try Self.recordResult(db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID)
         }
         logger.trace("recorded result", metadata: ["session": "\(sessionID)", "call": "\(callID)"])
         return result
+    }
+
+    /// Records a result inside the caller's transaction.
+    static func recordResult(
+        _ db: Database,
+        _ parts: [ContentPart],
+        encodedParts: String,
+        outcome: ToolOutcome,
+        for callID: String,
+        in sessionID: String
+    ) throws -> ToolResult {
+        let position = try SQLRequest<Int>(
+            sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = ?",
+            arguments: [sessionID, callID],
+            cached: true
+        ).fetchOne(db)
+        guard let position else {
+            try requireSession(db, sessionID)
+            guard try openTurnRecord(db, in: sessionID) != nil else {
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
+            }
+            throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
+        }
+        let record = OpenResultRecord(
+            sessionId: sessionID,
+            position: position,
+            outcome: outcome,
+            parts: encodedParts,
+            recordedAt: Date.ledgerNow()
+        )
+        do {
+            try record.insert(db)
+        } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
+        }
+        return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: record.recordedAt)
     }
 }

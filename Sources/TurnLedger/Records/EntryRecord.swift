@@ -13,6 +13,9 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
     var callCount: Int
     var idempotencyKey: String?
     var createdAt: Date
+    /// For a summary entry: the first and last seq it stands in for.
+    var summaryFrom: Int?
+    var summaryTo: Int?
 
     func entry(calls: [ToolCall]) throws -> Entry {
         Entry(
@@ -21,7 +24,8 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
             role: role,
             parts: try JSONColumn.decode([ContentPart].self, from: parts),
             toolCalls: calls,
-            createdAt: createdAt
+            createdAt: createdAt,
+            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } }
         )
     }
 }

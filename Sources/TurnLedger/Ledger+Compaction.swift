@@ -1,0 +1,65 @@
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Appends a summary that stands in for the entries `covering` when a context is built.
+    ///
+    /// Compaction never deletes: the covered entries stay in the log and in ``entries(in:)``.
+    /// The context builder renders the session's system/developer prefix, then its newest
+    /// summary, then every entry after the summary's range.
+    ///
+    /// ```swift
+    /// try await ledger.appendSummary([.text("The user asked about Moscow's weather; it is -3°C.")],
+    ///                                covering: 2...9, to: "s1")
+    /// ```
+    ///
+    /// - Parameter covering: Whole turns that are already in the log: the range may not start
+    ///   or end between a call and its results.
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a range that is not in the log or
+    ///   splits a turn; the errors of ``append(_:role:to:expectedSeq:idempotencyKey:)``.
+    @discardableResult
+    public func appendSummary(
+        _ parts: [ContentPart],
+        covering range: ClosedRange<Int>,
+        role: Role = .user,
+        to sessionID: String,
+        idempotencyKey: String? = nil
+    ) async throws -> Entry {
+        let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
+        try configuration.checkIdempotencyKey(idempotencyKey)
+        let entry = try await writer.write { db in
+            let next = try Self.nextSeq(db, in: sessionID)
+            guard range.lowerBound >= 1, range.upperBound < next else {
+                throw LedgerError.invalidInput(
+                    field: "covering",
+                    reason: "\(range.lowerBound)...\(range.upperBound) is not in the log, which ends at seq \(next - 1)"
+                )
+            }
+            if let turn = try Self.turnSplit(db, in: sessionID, by: range) {
+                throw LedgerError.invalidInput(
+                    field: "covering",
+                    reason: "the turn at seq \(turn.lowerBound) spans \(turn.lowerBound)...\(turn.upperBound); "
+                        + "a summary must cover whole turns"
+                )
+            }
+            return try Self.append(db, message, to: sessionID, idempotencyKey: idempotencyKey)
+        }
+        logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
+        return entry
+    }
+
+    /// The seqs of a turn that `range` starts or ends inside of, if any.
+    private static func turnSplit(_ db: Database, in sessionID: String, by range: ClosedRange<Int>) throws -> ClosedRange<Int>? {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT seq, seq + callCount AS last FROM entry
+                WHERE sessionId = ?1 AND callCount > 0
+                  AND ((seq <= ?3 AND ?3 < seq + callCount) OR (seq < ?2 AND ?2 <= seq + callCount))
+                LIMIT 1
+                """,
+            arguments: [sessionID, range.lowerBound, range.upperBound]
+        )
+        return row.map { ($0["seq"] as Int)...($0["last"] as Int) }
+    }
+}
