@@ -8,34 +8,37 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
-        try await writer.read { db in
-            try Self.requireSession(db, sessionID)
-            let messages = try SQLRequest<EntryRecord>(
-                sql: "SELECT * FROM entry WHERE sessionId = ? ORDER BY seq",
-                arguments: [sessionID],
-                cached: true
-            ).fetchAll(db)
-            let calls = try SQLRequest<ToolCallRecord>(
-                sql: "SELECT * FROM toolCall WHERE sessionId = ? ORDER BY turnSeq, position",
-                arguments: [sessionID],
-                cached: true
-            ).fetchAll(db)
-            let results = try SQLRequest<ToolResultRecord>(
-                sql: "SELECT * FROM toolResult WHERE sessionId = ? ORDER BY turnSeq, position",
-                arguments: [sessionID],
-                cached: true
-            ).fetchAll(db)
-            let callsByTurn = Dictionary(grouping: calls, by: \.turnSeq)
-            let resultsByTurn = Dictionary(grouping: results, by: \.turnSeq)
-            var entries: [Entry] = []
-            entries.reserveCapacity(messages.count + results.count)
-            for message in messages {
-                entries.append(try message.entry(calls: callsByTurn[message.seq, default: []].map(\.call)))
-                for result in resultsByTurn[message.seq, default: []] {
-                    entries.append(try result.entry())
-                }
+        try await writer.read { db in try Self.entries(db, in: sessionID) }
+    }
+
+    /// The committed log of a session, inside the caller's transaction.
+    static func entries(_ db: Database, in sessionID: String) throws -> [Entry] {
+        try Self.requireSession(db, sessionID)
+        let messages = try SQLRequest<EntryRecord>(
+            sql: "SELECT * FROM entry WHERE sessionId = ? ORDER BY seq",
+            arguments: [sessionID],
+            cached: true
+        ).fetchAll(db)
+        let calls = try SQLRequest<ToolCallRecord>(
+            sql: "SELECT * FROM toolCall WHERE sessionId = ? ORDER BY turnSeq, position",
+            arguments: [sessionID],
+            cached: true
+        ).fetchAll(db)
+        let results = try SQLRequest<ToolResultRecord>(
+            sql: "SELECT * FROM toolResult WHERE sessionId = ? ORDER BY turnSeq, position",
+            arguments: [sessionID],
+            cached: true
+        ).fetchAll(db)
+        let callsByTurn = Dictionary(grouping: calls, by: \.turnSeq)
+        let resultsByTurn = Dictionary(grouping: results, by: \.turnSeq)
+        var entries: [Entry] = []
+        entries.reserveCapacity(messages.count + results.count)
+        for message in messages {
+            entries.append(try message.entry(calls: callsByTurn[message.seq, default: []].map(\.call)))
+            for result in resultsByTurn[message.seq, default: []] {
+                entries.append(try result.entry())
             }
-            return entries
         }
+        return entries
     }
 }

@@ -22,6 +22,12 @@ public enum LedgerError: Error, Equatable, Sendable {
     case duplicateResult(sessionID: String, callID: String)
     /// The idempotency key was used before for a different write.
     case idempotencyKeyReused(sessionID: String, key: String)
+    /// The rendered context broke one of the provider's rules; nothing was returned.
+    case contextRuleViolated(format: String, rule: String, detail: String)
+    /// No step of the history fits the token budget beside the system prefix.
+    case contextBudgetTooSmall(maxTokens: Int, needed: Int)
+    /// An imported history breaks the pairing rules; nothing was written.
+    case historyRejected(position: String, reason: String, unansweredCallIDs: [String])
     /// The database holds migrations this version does not know: a newer TurnLedger made it.
     case databaseTooNew(unknownMigrations: [String])
     /// A migration's text changed after it was applied to this database.
@@ -52,6 +58,13 @@ extension LedgerError: CustomStringConvertible {
             "Call '\(callID)' of session '\(id)' has a result already."
         case .idempotencyKeyReused(let id, let key):
             "Idempotency key '\(key)' of session '\(id)' was used for a different write."
+        case .contextRuleViolated(let format, let rule, let detail):
+            "The \(format) context breaks the rule '\(rule)': \(detail)."
+        case .contextBudgetTooSmall(let maxTokens, let needed):
+            "A budget of \(maxTokens) tokens is too small: the system prefix and the newest step need \(needed)."
+        case .historyRejected(let position, let reason, let callIDs):
+            "The history is refused at \(position): \(reason)"
+                + (callIDs.isEmpty ? "." : "; unanswered calls: \(Self.list(callIDs)).")
         case .databaseTooNew(let migrations):
             "The database was written by a newer TurnLedger (unknown migrations: \(Self.list(migrations)))."
         case .migrationChanged(let id):
@@ -72,6 +85,9 @@ extension LedgerError: CustomStringConvertible {
         case .unknownCall: "unknown_call"
         case .duplicateResult: "duplicate_result"
         case .idempotencyKeyReused: "idempotency_key_reused"
+        case .contextRuleViolated: "context_rule_violated"
+        case .contextBudgetTooSmall: "context_budget_too_small"
+        case .historyRejected: "history_rejected"
         case .databaseTooNew: "database_too_new"
         case .migrationChanged: "migration_changed"
         }

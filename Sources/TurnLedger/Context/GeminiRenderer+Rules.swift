@@ -1,0 +1,49 @@
+extension GeminiRenderer {
+    /// Contents start with the user, no parts are empty, and each model turn of function calls
+    /// is followed by a user turn with exactly one function response per call, in order.
+    static func check(_ body: JSONNode) throws {
+        let contents = body["contents"]?.array ?? []
+        guard contents.first?["role"]?.string == "user" else {
+            throw violation("first turn is the user's", "contents[0] must have role 'user'")
+        }
+        var expected: [(id: String, name: String)] = []
+        for (index, content) in contents.enumerated() {
+            let role = content["role"]?.string ?? ""
+            let parts = content["parts"]?.array ?? []
+            guard role == "user" || role == "model" else {
+                throw violation("roles", "contents[\(index)] has role '\(role)'; it must be 'user' or 'model'")
+            }
+            guard !parts.isEmpty else {
+                throw violation("no empty parts", "contents[\(index)].parts must not be empty")
+            }
+            for part in parts where part["text"] != nil && (part["text"]?.string ?? "").isEmpty {
+                throw violation("no empty text", "contents[\(index)] has an empty text part")
+            }
+            let responses = parts.compactMap { $0["functionResponse"] }.map {
+                (id: $0["id"]?.string ?? "", name: $0["name"]?.string ?? "")
+            }
+            guard responses.map(\.id) == expected.map(\.id), responses.map(\.name) == expected.map(\.name),
+                responses.isEmpty || responses.count == parts.count
+            else {
+                throw violation(
+                    "function calls answered",
+                    "Please ensure that the number of function response parts is equal to the number of function call "
+                        + "parts of the function call turn (contents[\(index)])"
+                )
+            }
+            expected = role == "model"
+                ? parts.compactMap { $0["functionCall"] }.map { (id: $0["id"]?.string ?? "", name: $0["name"]?.string ?? "") }
+                : []
+        }
+        if !expected.isEmpty {
+            throw violation(
+                "function calls answered",
+                "the function calls of contents[\(contents.count - 1)] have no function response turn after them"
+            )
+        }
+    }
+
+    private static func violation(_ rule: String, _ detail: String) -> LedgerError {
+        LedgerError.contextRuleViolated(format: ProviderFormat.gemini.rawValue, rule: rule, detail: detail)
+    }
+}

@@ -1,0 +1,20 @@
+extension ProviderFormat {
+    func render(_ steps: [TranscriptStep]) -> JSONNode {
+        switch self {
+        case .openAIChat: OpenAIChatRenderer.render(steps)
+        case .openAIResponses: OpenAIResponsesRenderer.render(steps)
+        case .anthropic: AnthropicRenderer.render(steps)
+        case .gemini: GeminiRenderer.render(steps)
+        }
+    }
+
+    /// Throws ``LedgerError/contextRuleViolated(format:rule:detail:)`` for a body the provider would refuse.
+    func check(_ body: JSONNode) throws {
+        switch self {
+        case .openAIChat: try OpenAIChatRenderer.check(body)
+        case .openAIResponses: try OpenAIResponsesRenderer.check(body)
+        case .anthropic: try AnthropicRenderer.check(body)
+        case .gemini: try GeminiRenderer.check(body)
+        }
+    }
+}
