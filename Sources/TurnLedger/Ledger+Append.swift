@@ -56,6 +56,7 @@ extension Ledger {
             if parts.isEmpty && role != .assistant {
                 throw LedgerError.invalidInput(field: "parts", reason: "a \(role.rawValue) message needs content")
             }
+            try configuration.checkParts(parts)
             self.role = role
             self.parts = parts
             self.encodedParts = try JSONColumn.encode(parts)

@@ -33,6 +33,7 @@ extension Ledger {
         idempotencyKey: String? = nil
     ) async throws -> Turn {
         try configuration.checkCalls(calls)
+        try configuration.checkParts(parts)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let encodedParts = try JSONColumn.encode(parts)

@@ -22,6 +22,7 @@ extension Ledger {
         for callID: String,
         in sessionID: String
     ) async throws -> ToolResult {
+        try configuration.checkParts(parts)
         let encodedParts = try JSONColumn.encode(parts)
         let result = try await writer.write { db in
             try Self.recordResult(db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID)

@@ -49,4 +49,15 @@ extension LedgerConfiguration {
             firstPosition[call.id] = position
         }
     }
+
+    /// Opaque provider data is embedded verbatim in rendered bodies, so it must be JSON.
+    func checkParts(_ parts: [ContentPart]) throws {
+        for (index, part) in parts.enumerated() {
+            guard case .opaque(let provider, let json) = part else { continue }
+            try checkIdentifier(provider, field: "parts[\(index)].provider")
+            if !JSONNode.isValidJSON(json) {
+                throw LedgerError.invalidInput(field: "parts[\(index)].json", reason: "must be valid JSON, as the provider sent it")
+            }
+        }
+    }
 }
