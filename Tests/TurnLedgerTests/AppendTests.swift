@@ -134,7 +134,7 @@ import TurnLedger
             try await ledger.openTurn(in: "s1", calls: [call, ToolCall(id: "d", name: "", arguments: "")])
         }
         await #expect(throws: LedgerError.invalidInput(field: "parts[1].json", reason: "must be valid JSON, as the provider sent it")) {
-            try await ledger.append([.text("x"), .opaque(provider: "anthropic", json: "{oops")], role: .assistant, to: "s1")
+            try await ledger.append([.text("x"), .opaque(provider: "gemini", json: "{oops")], role: .assistant, to: "s1")
         }
         // An assistant message may be empty: what the model said is data.
         #expect(try await ledger.append([], role: .assistant, to: "s1").seq == 1)
