@@ -2,6 +2,11 @@ import Foundation
 import TurnLedger
 
 /// How the CLI prints: JSON for programs, short text lines for people.
+/// Writes one line to stderr: notes beside the output, never part of it.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
 enum Output {
     static func json(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

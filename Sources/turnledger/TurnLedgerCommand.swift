@@ -15,6 +15,8 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             SessionsCommand.self,
             AppendCommand.self,
             TurnCommand.self,
+            ContextCommand.self,
+            ImportCommand.self,
             RecoverCommand.self,
             VerifyCommand.self,
             DemoCommand.self,

@@ -36,6 +36,36 @@ public struct OpenAIChatMessage: Sendable, Hashable {
 }
 
 extension OpenAIChatMessage {
+    /// Decodes a history: a JSON array of messages, or an object with a `messages` array.
+    ///
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` naming the message and field, e.g.
+    ///   `messages[3].role`.
+    public static func history(json: Data) throws -> [OpenAIChatMessage] {
+        struct Envelope: Decodable { var messages: [Wire] }
+        do {
+            let wires: [Wire]
+            if let envelope = try? JSONDecoder().decode(Envelope.self, from: json) {
+                wires = envelope.messages
+            } else {
+                wires = try JSONDecoder().decode([Wire].self, from: json)
+            }
+            return try wires.enumerated().map { index, wire in
+                do {
+                    return try wire.message()
+                } catch LedgerError.invalidInput(let field, let reason) {
+                    throw LedgerError.invalidInput(field: "messages[\(index)].\(field)", reason: reason)
+                }
+            }
+        } catch let error as DecodingError {
+            let path = error.fieldPath
+            guard path != "message" else {
+                throw LedgerError.invalidInput(
+                    field: "messages", reason: "must be an array of messages, or an object with a messages array")
+            }
+            throw LedgerError.invalidInput(field: "messages" + path, reason: error.reason)
+        }
+    }
+
     /// The message exactly as the API spells it.
     private struct Wire: Decodable {
         var role: String

@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Imports a whole history into a session, in one transaction: all of it or nothing.
+    ///
+    /// The session is created when it does not exist; otherwise the history is appended after
+    /// its log. Each assistant message with tool calls becomes a committed turn, its results
+    /// in call order. A history that breaks the pairing rules is refused before anything is
+    /// written.
+    ///
+    /// - Parameters:
+    ///   - json: An OpenAI Chat history (an array of messages, or `{"messages": [...]}`), or an
+    ///     Anthropic Messages body (`{"system": ..., "messages": [...]}`).
+    ///   - format: `.openAIChat` or `.anthropic`.
+    /// - Returns: The entries written.
+    /// - Throws: ``LedgerError/historyRejected(position:reason:unansweredCallIDs:)`` naming the message
+    ///   and the unanswered call ids; ``LedgerError/invalidInput(field:reason:)``;
+    ///   ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)``.
+    @discardableResult
+    public func importHistory(_ json: Data, format: ProviderFormat, into sessionID: String) async throws -> [Entry] {
+        let steps: [ImportedStep]
+        switch format {
+        case .openAIChat: steps = try OpenAIChatHistory.steps(from: json)
+        case .anthropic: steps = try AnthropicHistory.steps(from: json)
+        case .openAIResponses, .gemini:
+            throw LedgerError.invalidInput(field: "format", reason: "import reads openai-chat or anthropic, not \(format.rawValue)")
+        }
+        try configuration.checkIdentifier(sessionID, field: "id")
+        let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
+        let entries = try await writer.write { db in
+            if try SessionRecord.fetchOne(db, key: sessionID) == nil {
+                try SessionRecord(id: sessionID, metadata: "{}", createdAt: Date.ledgerNow()).insert(db)
+            }
+            let first = try Self.nextSeq(db, in: sessionID)
+            for step in prepared {
+                try Self.write(db, step, to: sessionID)
+            }
+            return try Self.entries(db, in: sessionID).filter { $0.seq >= first }
+        }
+        logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
+        return entries
+    }
+
+    private enum PreparedStep {
+        case message(PendingMessage)
+        case turn(parts: [ContentPart], encodedParts: String, calls: [ToolCall], results: [(ToolOutcome, [ContentPart], String)])
+    }
+
+    /// Checks and encodes a step outside the transaction; errors name the step.
+    private func prepare(_ step: ImportedStep, at index: Int) throws -> PreparedStep {
+        do {
+            switch step {
+            case .message(let role, let parts):
+                return .message(try PendingMessage(parts, role: role, configuration: configuration))
+            case .turn(let parts, let calls, let results):
+                try configuration.checkCalls(calls)
+                try configuration.checkParts(parts)
+                return .turn(
+                    parts: parts,
+                    encodedParts: try JSONColumn.encode(parts),
+                    calls: calls,
+                    results: try results.map { ($0.outcome, $0.parts, try JSONColumn.encode($0.parts)) }
+                )
+            }
+        } catch LedgerError.invalidInput(let field, let reason) {
+            throw LedgerError.invalidInput(field: "step \(index) \(field)", reason: reason)
+        }
+    }
+
+    private static func write(_ db: Database, _ step: PreparedStep, to sessionID: String) throws {
+        switch step {
+        case .message(let message):
+            _ = try append(db, message, to: sessionID)
+        case .turn(let parts, let encodedParts, let calls, let results):
+            _ = try openTurn(db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls)
+            for (call, result) in zip(calls, results) {
+                _ = try recordResult(db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: sessionID)
+            }
+            _ = try seal(db, try requireOpenTurn(db, in: sessionID))
+        }
+    }
+}
