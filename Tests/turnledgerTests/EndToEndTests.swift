@@ -134,6 +134,42 @@ import Testing
         #expect(try cli("verify").status == 0)
     }
 
+    @Test func contextPrintsAProviderBodyAndImportRefusesTheRealFailure() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        _ = try cli("demo", "--session", "d1")
+
+        for format in ["openai-chat", "openai-responses", "anthropic", "gemini"] {
+            let context = try cli("context", "d1", "--format", format)
+            #expect(context.status == 0, "\(context.stderr)")
+            #expect(try context.json() is [String: Any])
+            #expect(context.stdout.contains("HTTP 403 Forbidden"))
+        }
+        let windowed = try cli("context", "d1", "--format", "anthropic", "--max-tokens", "60")
+        #expect(windowed.status == 0)
+        #expect(windowed.stderr.hasPrefix("left out seqs 2-5"))
+
+        let file = cli.directory.appendingPathComponent("history.json")
+        try Data(#"""
+            [{"role":"user","content":"Какая погода в Москве? Также, кто такой Путин?"},
+             {"role":"assistant","content":null,"tool_calls":[
+               {"id":"call_QzOp1AlcssaIq18co1gngSe8","type":"function","function":{"name":"fetch","arguments":"{}"}},
+               {"id":"call_tKaDkhHGLPeg8gBmu8vuBZM1","type":"function","function":{"name":"fetch","arguments":"{}"}}]},
+             {"role":"user","content":"You attempted to help..."}]
+            """#.utf8).write(to: file)
+        let refused = try cli("import", "i1", file.path, "--format", "openai-chat")
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "Error: The history is refused at messages[1]: the assistant message's tool_calls are not all "
+            + "answered before messages[2] (user); unanswered calls: 'call_QzOp1AlcssaIq18co1gngSe8', 'call_tKaDkhHGLPeg8gBmu8vuBZM1'.\n")
+
+        let exported = cli.directory.appendingPathComponent("d1.json")
+        try Data(try cli("context", "d1", "--format", "anthropic").stdout.utf8).write(to: exported)
+        let imported = try cli("import", "copy", exported.path, "--format", "anthropic")
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect((try imported.json() as? [String: Any])?["entries"] as? Int == 6)
+        #expect(try cli("context", "copy", "--format", "anthropic").stdout == cli("context", "d1", "--format", "anthropic").stdout)
+    }
+
     /// Edits a database as any SQLite client would, through the sqlite3 C API.
     private static func sqlite(_ path: String, _ sql: String) throws {
         let process = Process()
