@@ -21,6 +21,50 @@ import TurnLedger
         #expect(first.body.contains("gAAA") == (format == .openAIResponses))
     }
 
+    @Test(arguments: [
+        (ProviderFormat.openAIChat, #"{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}"#),
+        (.openAIResponses, #"{"input":[{"type":"message","role":"system","content":[{"type":"input_text","text":"Be brief."}]},{"type":"message","role":"user","content":[{"type":"input_text","text":"Hi"}]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hello!"}]}]}"#),
+        (.anthropic, #"{"system":[{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]},{"role":"assistant","content":[{"type":"text","text":"Hello!"}]}]}"#),
+        (.gemini, #"{"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Hi"}]},{"role":"model","parts":[{"text":"Hello!"}]}]}"#),
+    ])
+    func aPlainChatRendersExactly(format: ProviderFormat, expected: String) async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.createSession(id: "s1")
+        try await temp.ledger.append([.text("Be brief.")], role: .system, to: "s1")
+        try await temp.ledger.append([.text("Hi")], role: .user, to: "s1")
+        try await temp.ledger.append([.text("Hello!")], role: .assistant, to: "s1")
+
+        #expect(try await temp.ledger.context(for: "s1", format: format).body == expected)
+    }
+
+    @Test func contextsBuiltWhileTurnsCommitNeverSeeHalfATurn() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Fixtures.startSession("s1", in: ledger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for turn in 0..<40 {
+                    let calls = (0..<3).map { ToolCall(id: "call_\($0)", name: "f", arguments: #"{"turn":\#(turn)}"#) }
+                    try await ledger.openTurn(in: "s1", calls: calls)
+                    for call in calls.reversed() {
+                        try await ledger.recordResult([.text("\(turn)")], for: call.id, in: "s1")
+                    }
+                    try await ledger.commitTurn(in: "s1")
+                }
+            }
+            group.addTask {
+                for index in 0..<40 {
+                    // Every body passes the provider checks, and holds only whole turns of 4 entries.
+                    let context = try await ledger.context(for: "s1", format: ProviderFormat.allCases[index % 4])
+                    #expect((context.renderedSeqs.count - 2) % 4 == 0)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     @Test func openAIChatHasOneToolMessagePerCallInCallOrderRightAfterItsCall() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
