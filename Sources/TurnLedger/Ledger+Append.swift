@@ -59,7 +59,7 @@ extension Ledger {
             try configuration.checkParts(parts)
             self.role = role
             self.parts = parts
-            self.encodedParts = try JSONColumn.encode(parts)
+            self.encodedParts = PartsCodec.encode(parts)
             self.summarizes = summarizes
         }
     }
@@ -92,7 +92,7 @@ extension Ledger {
             parts: message.encodedParts,
             callCount: 0,
             idempotencyKey: idempotencyKey,
-            createdAt: Date.ledgerNow(),
+            createdAt: Timestamp.now(),
             summaryFrom: message.summarizes?.lowerBound,
             summaryTo: message.summarizes?.upperBound
         )

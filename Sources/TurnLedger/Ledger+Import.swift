@@ -31,7 +31,7 @@ extension Ledger {
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
         let entries = try await writer.write { db in
             if try SessionRecord.fetchOne(db, key: sessionID) == nil {
-                try SessionRecord(id: sessionID, metadata: "{}", createdAt: Date.ledgerNow()).insert(db)
+                try SessionRecord(id: sessionID, metadata: "{}", createdAt: Timestamp.now()).insert(db)
             }
             let first = try Self.nextSeq(db, in: sessionID)
             for step in prepared {
@@ -59,9 +59,9 @@ extension Ledger {
                 try configuration.checkParts(parts)
                 return .turn(
                     parts: parts,
-                    encodedParts: try JSONColumn.encode(parts),
+                    encodedParts: PartsCodec.encode(parts),
                     calls: calls,
-                    results: try results.map { ($0.outcome, $0.parts, try JSONColumn.encode($0.parts)) }
+                    results: results.map { ($0.outcome, $0.parts, PartsCodec.encode($0.parts)) }
                 )
             }
         } catch LedgerError.invalidInput(let field, let reason) {

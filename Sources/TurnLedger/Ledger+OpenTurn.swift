@@ -36,7 +36,7 @@ extension Ledger {
         try configuration.checkParts(parts)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let encodedParts = try JSONColumn.encode(parts)
+        let encodedParts = PartsCodec.encode(parts)
         let turn = try await writer.write { db in
             try Self.openTurn(
                 db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls,
@@ -67,7 +67,7 @@ extension Ledger {
         if let expectedSeq, expectedSeq != next {
             throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
         }
-        let openedAt = Date.ledgerNow()
+        let openedAt = Timestamp.now()
         try OpenTurnRecord(
             sessionId: sessionID,
             seq: next,
@@ -118,7 +118,7 @@ extension Ledger {
         return Turn(
             sessionId: entry.sessionId,
             seq: entry.seq,
-            parts: try JSONColumn.decode([ContentPart].self, from: entry.parts),
+            parts: try PartsCodec.decode(entry.parts),
             calls: calls.map(\.call),
             results: try results.map { try $0.result() },
             openedAt: entry.createdAt,

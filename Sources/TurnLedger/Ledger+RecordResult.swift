@@ -23,7 +23,7 @@ extension Ledger {
         in sessionID: String
     ) async throws -> ToolResult {
         try configuration.checkParts(parts)
-        let encodedParts = try JSONColumn.encode(parts)
+        let encodedParts = PartsCodec.encode(parts)
         let result = try await writer.write { db in
             try Self.recordResult(db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID)
         }
@@ -57,7 +57,7 @@ extension Ledger {
             position: position,
             outcome: outcome,
             parts: encodedParts,
-            recordedAt: Date.ledgerNow()
+            recordedAt: Timestamp.now()
         )
         do {
             try record.insert(db)

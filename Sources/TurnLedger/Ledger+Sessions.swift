@@ -22,7 +22,7 @@ extension Ledger {
             id: id,
             tenant: tenant,
             metadata: try JSONColumn.encode(metadata),
-            createdAt: Date.ledgerNow()
+            createdAt: Timestamp.now()
         )
         try await writer.write { db in
             do {

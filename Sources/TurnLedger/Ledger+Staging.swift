@@ -30,7 +30,7 @@ extension Ledger {
         return Turn(
             sessionId: record.sessionId,
             seq: record.seq,
-            parts: try JSONColumn.decode([ContentPart].self, from: record.parts),
+            parts: try PartsCodec.decode(record.parts),
             calls: calls.map(\.call),
             // A result whose call is missing can only come from a raw writer without foreign
             // keys; it is skipped here, and `verify` reports it.
@@ -39,7 +39,7 @@ extension Ledger {
                 return ToolResult(
                     callId: callId,
                     outcome: result.outcome,
-                    parts: try JSONColumn.decode([ContentPart].self, from: result.parts),
+                    parts: try PartsCodec.decode(result.parts),
                     recordedAt: result.recordedAt
                 )
             },
@@ -66,9 +66,9 @@ extension Ledger {
         as outcome: ToolOutcome,
         saying text: String
     ) throws -> Turn {
-        let now = Date.ledgerNow()
+        let now = Timestamp.now()
         let parts = [ContentPart.text(text)]
-        let encodedParts = try JSONColumn.encode(parts)
+        let encodedParts = PartsCodec.encode(parts)
         var turn = turn
         for (position, call) in turn.calls.enumerated() where turn.unansweredCallIds.contains(call.id) {
             try OpenResultRecord(

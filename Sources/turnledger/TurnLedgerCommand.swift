@@ -20,6 +20,7 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             RecoverCommand.self,
             VerifyCommand.self,
             DemoCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -35,6 +35,14 @@ public struct OpenAIChatMessage: Sendable, Hashable {
     }
 }
 
+extension OpenAIChatMessage: Decodable {
+    /// Decodes one message; a message that decodes but breaks a rule (a tool message with no
+    /// `tool_call_id`, an unknown role) throws ``LedgerError/invalidInput(field:reason:)``.
+    public init(from decoder: any Decoder) throws {
+        self = try Wire(from: decoder).message()
+    }
+}
+
 extension OpenAIChatMessage {
     /// Decodes a history: a JSON array of messages, or an object with a `messages` array.
     ///

@@ -2,13 +2,13 @@ import Foundation
 import GRDB
 
 /// A row of `entry`: a system, developer, user or assistant message of the log.
-struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
+struct EntryRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "entry"
 
     var sessionId: String
     var seq: Int
     var role: Role
-    var parts: String  // a JSON array of ContentPart
+    var parts: String  // PartsCodec text
     /// How many tool calls this assistant entry made; their results take the next seqs.
     var callCount: Int
     var idempotencyKey: String?
@@ -17,12 +17,51 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
     var summaryFrom: Int?
     var summaryTo: Int?
 
+    init(
+        sessionId: String, seq: Int, role: Role, parts: String, callCount: Int, idempotencyKey: String?,
+        createdAt: Date, summaryFrom: Int? = nil, summaryTo: Int? = nil
+    ) {
+        self.sessionId = sessionId
+        self.seq = seq
+        self.role = role
+        self.parts = parts
+        self.callCount = callCount
+        self.idempotencyKey = idempotencyKey
+        self.createdAt = createdAt
+        self.summaryFrom = summaryFrom
+        self.summaryTo = summaryTo
+    }
+
+    init(row: Row) throws {
+        sessionId = row["sessionId"]
+        seq = row["seq"]
+        role = try Role(rawValue: row["role"]).orInvalidRow("role")
+        parts = row["parts"]
+        callCount = row["callCount"]
+        idempotencyKey = row["idempotencyKey"]
+        createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
+        summaryFrom = row["summaryFrom"]
+        summaryTo = row["summaryTo"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["sessionId"] = sessionId
+        container["seq"] = seq
+        container["role"] = role.rawValue
+        container["parts"] = parts
+        container["callCount"] = callCount
+        container["idempotencyKey"] = idempotencyKey
+        container["createdAt"] = Timestamp.format(createdAt)
+        container["summaryFrom"] = summaryFrom
+        container["summaryTo"] = summaryTo
+    }
+
     func entry(calls: [ToolCall]) throws -> Entry {
         Entry(
             sessionId: sessionId,
             seq: seq,
             role: role,
-            parts: try JSONColumn.decode([ContentPart].self, from: parts),
+            parts: try PartsCodec.decode(parts),
             toolCalls: calls,
             createdAt: createdAt,
             summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } }
@@ -30,5 +69,16 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-extension Role: DatabaseValueConvertible {}
-extension ToolOutcome: DatabaseValueConvertible {}
+/// A column whose text the schema allows but the library cannot read: a row written by
+/// another client in another form.
+struct InvalidRow: Error, CustomStringConvertible {
+    var column: String
+    var description: String { "The database holds a value of \(column) this version cannot read." }
+}
+
+extension Optional {
+    func orInvalidRow(_ column: String) throws -> Wrapped {
+        guard let self else { throw InvalidRow(column: column) }
+        return self
+    }
+}

@@ -2,12 +2,36 @@ import Foundation
 import GRDB
 
 /// A row of `openResult`: a result recorded into an open turn, durable at once.
-struct OpenResultRecord: Codable, FetchableRecord, PersistableRecord {
+struct OpenResultRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "openResult"
 
     var sessionId: String
     var position: Int
     var outcome: ToolOutcome
-    var parts: String  // a JSON array of ContentPart
+    var parts: String  // PartsCodec text
     var recordedAt: Date
+
+    init(sessionId: String, position: Int, outcome: ToolOutcome, parts: String, recordedAt: Date) {
+        self.sessionId = sessionId
+        self.position = position
+        self.outcome = outcome
+        self.parts = parts
+        self.recordedAt = recordedAt
+    }
+
+    init(row: Row) throws {
+        sessionId = row["sessionId"]
+        position = row["position"]
+        outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
+        parts = row["parts"]
+        recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["sessionId"] = sessionId
+        container["position"] = position
+        container["outcome"] = outcome.rawValue
+        container["parts"] = parts
+        container["recordedAt"] = Timestamp.format(recordedAt)
+    }
 }

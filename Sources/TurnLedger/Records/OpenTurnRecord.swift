@@ -2,13 +2,40 @@ import Foundation
 import GRDB
 
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
-struct OpenTurnRecord: Codable, FetchableRecord, PersistableRecord {
+struct OpenTurnRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "openTurn"
 
     var sessionId: String
     var seq: Int
-    var parts: String  // a JSON array of ContentPart
+    var parts: String  // PartsCodec text
     var callCount: Int
     var idempotencyKey: String?
     var openedAt: Date
+
+    init(sessionId: String, seq: Int, parts: String, callCount: Int, idempotencyKey: String?, openedAt: Date) {
+        self.sessionId = sessionId
+        self.seq = seq
+        self.parts = parts
+        self.callCount = callCount
+        self.idempotencyKey = idempotencyKey
+        self.openedAt = openedAt
+    }
+
+    init(row: Row) throws {
+        sessionId = row["sessionId"]
+        seq = row["seq"]
+        parts = row["parts"]
+        callCount = row["callCount"]
+        idempotencyKey = row["idempotencyKey"]
+        openedAt = try Timestamp.parse(row["openedAt"]).orInvalidRow("openedAt")
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["sessionId"] = sessionId
+        container["seq"] = seq
+        container["parts"] = parts
+        container["callCount"] = callCount
+        container["idempotencyKey"] = idempotencyKey
+        container["openedAt"] = Timestamp.format(openedAt)
+    }
 }

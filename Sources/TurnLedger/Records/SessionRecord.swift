@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `session`.
-struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
+struct SessionRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "session"
 
     var id: String
@@ -11,6 +11,31 @@ struct SessionRecord: Codable, FetchableRecord, PersistableRecord {
     var createdAt: Date
     var parentSessionId: String?
     var parentSeq: Int?
+
+    init(id: String, tenant: String? = nil, metadata: String, createdAt: Date) {
+        self.id = id
+        self.tenant = tenant
+        self.metadata = metadata
+        self.createdAt = createdAt
+    }
+
+    init(row: Row) throws {
+        id = row["id"]
+        tenant = row["tenant"]
+        metadata = row["metadata"]
+        createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
+        parentSessionId = row["parentSessionId"]
+        parentSeq = row["parentSeq"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["tenant"] = tenant
+        container["metadata"] = metadata
+        container["createdAt"] = Timestamp.format(createdAt)
+        container["parentSessionId"] = parentSessionId
+        container["parentSeq"] = parentSeq
+    }
 
     func session() throws -> Session {
         Session(

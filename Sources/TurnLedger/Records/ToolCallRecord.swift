@@ -1,7 +1,7 @@
 import GRDB
 
 /// A row of `toolCall`: a committed call, at `position` in the turn whose entry is at `turnSeq`.
-struct ToolCallRecord: Codable, FetchableRecord, PersistableRecord {
+struct ToolCallRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolCall"
 
     var sessionId: String
@@ -10,6 +10,24 @@ struct ToolCallRecord: Codable, FetchableRecord, PersistableRecord {
     var callId: String
     var name: String
     var arguments: String
+
+    init(row: Row) {
+        sessionId = row["sessionId"]
+        turnSeq = row["turnSeq"]
+        position = row["position"]
+        callId = row["callId"]
+        name = row["name"]
+        arguments = row["arguments"]
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["sessionId"] = sessionId
+        container["turnSeq"] = turnSeq
+        container["position"] = position
+        container["callId"] = callId
+        container["name"] = name
+        container["arguments"] = arguments
+    }
 
     var call: ToolCall { ToolCall(id: callId, name: name, arguments: arguments) }
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `toolResult`: a committed result; its seq is `turnSeq + 1 + position`.
-struct ToolResultRecord: Codable, FetchableRecord, PersistableRecord {
+struct ToolResultRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "toolResult"
 
     var sessionId: String
@@ -10,15 +10,25 @@ struct ToolResultRecord: Codable, FetchableRecord, PersistableRecord {
     var position: Int
     var callId: String
     var outcome: ToolOutcome
-    var parts: String  // a JSON array of ContentPart
+    var parts: String  // PartsCodec text
     var recordedAt: Date
+
+    init(row: Row) throws {
+        sessionId = row["sessionId"]
+        turnSeq = row["turnSeq"]
+        position = row["position"]
+        callId = row["callId"]
+        outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
+        parts = row["parts"]
+        recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
+    }
 
     func entry() throws -> Entry {
         Entry(
             sessionId: sessionId,
             seq: turnSeq + 1 + position,
             role: .tool,
-            parts: try JSONColumn.decode([ContentPart].self, from: parts),
+            parts: try PartsCodec.decode(parts),
             toolCallId: callId,
             outcome: outcome,
             createdAt: recordedAt
@@ -26,11 +36,6 @@ struct ToolResultRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     func result() throws -> ToolResult {
-        ToolResult(
-            callId: callId,
-            outcome: outcome,
-            parts: try JSONColumn.decode([ContentPart].self, from: parts),
-            recordedAt: recordedAt
-        )
+        ToolResult(callId: callId, outcome: outcome, parts: try PartsCodec.decode(parts), recordedAt: recordedAt)
     }
 }

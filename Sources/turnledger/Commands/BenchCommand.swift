@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import TurnLedger
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Ingest a benchmark workload message by message, build every session's context, print figures as JSON.",
+        discussion: """
+            Run it from a release build (swift build -c release). The workload comes from \
+            make_workload.py (see docs/performance.md). The database file is deleted first. The \
+            printed line has the keys of the raw SQLite baseline plus context latency and peak memory; \
+            the exit status is 1 when a check fails.
+            """
+    )
+
+    @Option(help: "The workload, JSON Lines.") var workload: String
+    @Option(help: "The database file; deleted first.") var db: String
+    @Option(help: "process-crash (synchronous=NORMAL, as the baseline) or power-loss (FULL).")
+    var durability: LedgerConfiguration.Durability = .processCrash
+
+    func run() async throws {
+        let workload = try Workload(contentsOf: workload)
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: db + suffix)
+        }
+        let ledger = try Ledger(configuration: LedgerConfiguration(path: db, durability: durability))
+        let config = "WAL, synchronous=\(durability == .processCrash ? "NORMAL" : "FULL"); turnledger library API, one transaction per write"
+        let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config)
+        try Output.json(report)
+        if !report.ok { throw ExitCode.failure }
+    }
+}
+
+extension LedgerConfiguration.Durability: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "process-crash": self = .processCrash
+        case "power-loss": self = .powerLoss
+        default: return nil
+        }
+    }
+}
