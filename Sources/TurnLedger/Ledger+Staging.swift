@@ -18,14 +18,16 @@ extension Ledger {
     }
 
     static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord) throws -> Turn {
-        let calls = try OpenCallRecord
-            .filter(Column("sessionId") == record.sessionId)
-            .order(Column("position"))
-            .fetchAll(db)
-        let results = try OpenResultRecord
-            .filter(Column("sessionId") == record.sessionId)
-            .order(Column("position"))
-            .fetchAll(db)
+        let calls = try SQLRequest<OpenCallRecord>(
+            sql: "SELECT * FROM openCall WHERE sessionId = ? ORDER BY position",
+            arguments: [record.sessionId],
+            cached: true
+        ).fetchAll(db)
+        let results = try SQLRequest<OpenResultRecord>(
+            sql: "SELECT * FROM openResult WHERE sessionId = ? ORDER BY position",
+            arguments: [record.sessionId],
+            cached: true
+        ).fetchAll(db)
         let callIds = Dictionary(uniqueKeysWithValues: calls.map { ($0.position, $0.callId) })
         return Turn(
             sessionId: record.sessionId,

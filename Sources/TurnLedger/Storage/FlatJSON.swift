@@ -64,40 +64,34 @@ enum FlatJSON {
                 defer { index += 1 }
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             }
-            var scalars = String.UnicodeScalarView()
-            scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self).unicodeScalars)
-            return escapedRest(into: &scalars)
+            var unescaped = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            return escapedRest(into: &unescaped)
         }
 
-        /// The rest of a string that has escapes, from a backslash or a plain run.
-        mutating func escapedRest(into scalars: inout String.UnicodeScalarView) -> String? {
+        /// The rest of a string that has escapes, from its first backslash, unescaped into bytes.
+        mutating func escapedRest(into output: inout [UInt8]) -> String? {
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    index += 1
-                    return String(scalars)
-                }
-                if byte != UInt8(ascii: "\\") {
+                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
                     let start = index
                     while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
                         index += 1
                     }
-                    scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self).unicodeScalars)
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
                     continue
                 }
                 index += 1
+                if byte == UInt8(ascii: "\"") { return String(decoding: output, as: UTF8.self) }
                 guard index < bytes.count else { return nil }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
                 case UInt8(ascii: "u"):
                     guard var code = hex4() else { return nil }
                     if (0xD800..<0xDC00).contains(code) {
@@ -109,7 +103,7 @@ enum FlatJSON {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { return nil }
-                    scalars.append(scalar)
+                    output += UTF8.encode(scalar)!
                 default: return nil
                 }
             }
