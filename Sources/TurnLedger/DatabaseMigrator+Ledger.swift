@@ -18,9 +18,13 @@ extension DatabaseMigrator {
             migrator.registerMigration(migration.id) { db in
                 let sql = String(decoding: migration.sql, as: UTF8.self)
                 try db.execute(sql: sql)
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS ledgerMigration (id TEXT PRIMARY KEY NOT NULL, sql TEXT NOT NULL) STRICT
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS ledgerMigration (
+                            id TEXT PRIMARY KEY NOT NULL,
+                            sql TEXT NOT NULL
+                        ) STRICT
+                        """)
                 try db.execute(
                     sql: "INSERT INTO ledgerMigration (id, sql) VALUES (?, ?)",
                     arguments: [migration.id, sql]

@@ -7,73 +7,90 @@ struct InvariantCheck: Sendable {
     var sql: String
 
     static let all: [InvariantCheck] = [
-        InvariantCheck(name: "call_without_result", sql: """
-            SELECT 'session ' || quote(c.sessionId) || ' seq ' || c.turnSeq || ': call ' || quote(c.callId)
-                || ' at position ' || c.position || ' has no result'
-            FROM toolCall c
-            LEFT JOIN toolResult r
-                ON r.sessionId = c.sessionId AND r.turnSeq = c.turnSeq AND r.position = c.position
-            WHERE r.callId IS NOT c.callId
-            """),
-        InvariantCheck(name: "result_without_call", sql: """
-            SELECT 'session ' || quote(r.sessionId) || ' seq ' || r.seq || ': result for ' || quote(r.callId)
-                || ' answers no call at position ' || r.position
-            FROM toolResult r
-            LEFT JOIN toolCall c
-                ON c.sessionId = r.sessionId AND c.turnSeq = r.turnSeq AND c.position = r.position
-            WHERE c.callId IS NOT r.callId
-            """),
-        InvariantCheck(name: "tool_rows_without_turn", sql: """
-            SELECT 'session ' || quote(t.sessionId) || ' seq ' || t.turnSeq || ': ' || t.kind
-                || ' at position ' || t.position || ' belongs to no assistant entry with that many calls'
-            FROM (
-                SELECT sessionId, turnSeq, position, 'call' AS kind FROM toolCall
-                UNION ALL SELECT sessionId, turnSeq, position, 'result' FROM toolResult
-            ) t
-            LEFT JOIN entry e ON e.sessionId = t.sessionId AND e.seq = t.turnSeq
-            WHERE e.seq IS NULL OR t.position >= e.callCount
-            """),
-        InvariantCheck(name: "turn_missing_calls", sql: """
-            SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the assistant entry made '
-                || e.callCount || ' calls but the log holds ' || count(c.position)
-            FROM entry e
-            LEFT JOIN toolCall c ON c.sessionId = e.sessionId AND c.turnSeq = e.seq
-            WHERE e.callCount > 0
-            GROUP BY e.sessionId, e.seq
-            HAVING count(c.position) != e.callCount
-            """),
-        InvariantCheck(name: "seq_not_dense", sql: """
-            SELECT 'session ' || quote(sessionId) || ': after seq ' || seq || ' comes seq ' || nextSeq
-                || ', not ' || (seq + callCount + 1)
-            FROM (
-                SELECT sessionId, seq, callCount, lead(seq) OVER (PARTITION BY sessionId ORDER BY seq) AS nextSeq
-                FROM entry
-            )
-            WHERE nextSeq IS NOT NULL AND nextSeq != seq + callCount + 1
-            UNION ALL
-            SELECT 'session ' || quote(s.id) || ': the log starts at seq ' || min(e.seq)
-                || ', not ' || (COALESCE(s.parentSeq, 0) + 1)
-            FROM session s JOIN entry e ON e.sessionId = s.id
-            GROUP BY s.id
-            HAVING min(e.seq) != COALESCE(s.parentSeq, 0) + 1
-            """),
-        InvariantCheck(name: "entry_without_session", sql: """
-            SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the session does not exist'
-            FROM entry e LEFT JOIN session s ON s.id = e.sessionId
-            WHERE s.id IS NULL
-            """),
-        InvariantCheck(name: "open_turn_out_of_place", sql: """
-            SELECT 'session ' || quote(t.sessionId) || ': the open turn holds seq ' || t.seq
-                || ' but the next seq is ' || COALESCE(n.seq, 'none')
-                || ' with ' || (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId)
-                || ' staged calls for ' || t.callCount
-            FROM openTurn t LEFT JOIN sessionNextSeq n ON n.sessionId = t.sessionId
-            WHERE n.seq IS NOT t.seq
-                OR (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId) != t.callCount
-            """),
-        InvariantCheck(name: "foreign_key", sql: """
-            SELECT 'table ' || "table" || ' row ' || COALESCE(rowid, '?') || ' references a missing row of ' || parent
-            FROM pragma_foreign_key_check
-            """),
+        InvariantCheck(
+            name: "call_without_result",
+            sql: """
+                SELECT 'session ' || quote(c.sessionId) || ' seq ' || c.turnSeq || ': call ' || quote(c.callId)
+                    || ' at position ' || c.position || ' has no result'
+                FROM toolCall c
+                LEFT JOIN toolResult r
+                    ON r.sessionId = c.sessionId AND r.turnSeq = c.turnSeq AND r.position = c.position
+                WHERE r.callId IS NOT c.callId
+                """),
+        InvariantCheck(
+            name: "result_without_call",
+            sql: """
+                SELECT 'session ' || quote(r.sessionId) || ' seq ' || r.seq || ': result for ' || quote(r.callId)
+                    || ' answers no call at position ' || r.position
+                FROM toolResult r
+                LEFT JOIN toolCall c
+                    ON c.sessionId = r.sessionId AND c.turnSeq = r.turnSeq AND c.position = r.position
+                WHERE c.callId IS NOT r.callId
+                """),
+        InvariantCheck(
+            name: "tool_rows_without_turn",
+            sql: """
+                SELECT 'session ' || quote(t.sessionId) || ' seq ' || t.turnSeq || ': ' || t.kind
+                    || ' at position ' || t.position || ' belongs to no assistant entry with that many calls'
+                FROM (
+                    SELECT sessionId, turnSeq, position, 'call' AS kind FROM toolCall
+                    UNION ALL SELECT sessionId, turnSeq, position, 'result' FROM toolResult
+                ) t
+                LEFT JOIN entry e ON e.sessionId = t.sessionId AND e.seq = t.turnSeq
+                WHERE e.seq IS NULL OR t.position >= e.callCount
+                """),
+        InvariantCheck(
+            name: "turn_missing_calls",
+            sql: """
+                SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the assistant entry made '
+                    || e.callCount || ' calls but the log holds ' || count(c.position)
+                FROM entry e
+                LEFT JOIN toolCall c ON c.sessionId = e.sessionId AND c.turnSeq = e.seq
+                WHERE e.callCount > 0
+                GROUP BY e.sessionId, e.seq
+                HAVING count(c.position) != e.callCount
+                """),
+        InvariantCheck(
+            name: "seq_not_dense",
+            sql: """
+                SELECT 'session ' || quote(sessionId) || ': after seq ' || seq || ' comes seq ' || nextSeq
+                    || ', not ' || (seq + callCount + 1)
+                FROM (
+                    SELECT sessionId, seq, callCount, lead(seq) OVER (PARTITION BY sessionId ORDER BY seq) AS nextSeq
+                    FROM entry
+                )
+                WHERE nextSeq IS NOT NULL AND nextSeq != seq + callCount + 1
+                UNION ALL
+                SELECT 'session ' || quote(s.id) || ': the log starts at seq ' || min(e.seq)
+                    || ', not ' || (COALESCE(s.parentSeq, 0) + 1)
+                FROM session s JOIN entry e ON e.sessionId = s.id
+                GROUP BY s.id
+                HAVING min(e.seq) != COALESCE(s.parentSeq, 0) + 1
+                """),
+        InvariantCheck(
+            name: "entry_without_session",
+            sql: """
+                SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the session does not exist'
+                FROM entry e LEFT JOIN session s ON s.id = e.sessionId
+                WHERE s.id IS NULL
+                """),
+        InvariantCheck(
+            name: "open_turn_out_of_place",
+            sql: """
+                SELECT 'session ' || quote(t.sessionId) || ': the open turn holds seq ' || t.seq
+                    || ' but the next seq is ' || COALESCE(n.seq, 'none')
+                    || ' with ' || (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId)
+                    || ' staged calls for ' || t.callCount
+                FROM openTurn t LEFT JOIN sessionNextSeq n ON n.sessionId = t.sessionId
+                WHERE n.seq IS NOT t.seq
+                    OR (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId) != t.callCount
+                """),
+        InvariantCheck(
+            name: "foreign_key",
+            sql: """
+                SELECT 'table ' || "table" || ' row ' || COALESCE(rowid, '?')
+                    || ' references a missing row of ' || parent
+                FROM pragma_foreign_key_check
+                """),
     ]
 }

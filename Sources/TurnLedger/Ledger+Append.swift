@@ -46,7 +46,9 @@ extension Ledger {
         var encodedParts: String
         var summarizes: ClosedRange<Int>?
 
-        init(_ parts: [ContentPart], role: Role, summarizes: ClosedRange<Int>? = nil, configuration: LedgerConfiguration) throws {
+        init(
+            _ parts: [ContentPart], role: Role, summarizes: ClosedRange<Int>? = nil, configuration: LedgerConfiguration
+        ) throws {
             if role == .tool {
                 throw LedgerError.invalidInput(
                     field: "role",
@@ -74,7 +76,8 @@ extension Ledger {
     ) throws -> Entry {
         if let idempotencyKey, let original = try entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey) {
             guard original.role == message.role, original.parts == message.encodedParts, original.callCount == 0,
-                original.summaryFrom == message.summarizes?.lowerBound, original.summaryTo == message.summarizes?.upperBound
+                original.summaryFrom == message.summarizes?.lowerBound,
+                original.summaryTo == message.summarizes?.upperBound
             else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }

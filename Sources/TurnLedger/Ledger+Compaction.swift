@@ -49,7 +49,9 @@ extension Ledger {
     }
 
     /// The seqs of a turn that `range` starts or ends inside of, if any.
-    private static func turnSplit(_ db: Database, in sessionID: String, by range: ClosedRange<Int>) throws -> ClosedRange<Int>? {
+    private static func turnSplit(_ db: Database, in sessionID: String, by range: ClosedRange<Int>) throws
+        -> ClosedRange<Int>?
+    {
         let row = try Row.fetchOne(
             db,
             sql: """

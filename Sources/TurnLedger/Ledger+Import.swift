@@ -25,7 +25,8 @@ extension Ledger {
         case .openAIChat: steps = try OpenAIChatHistory.steps(from: json)
         case .anthropic: steps = try AnthropicHistory.steps(from: json)
         case .openAIResponses, .gemini:
-            throw LedgerError.invalidInput(field: "format", reason: "import reads openai-chat or anthropic, not \(format.rawValue)")
+            throw LedgerError.invalidInput(
+                field: "format", reason: "import reads openai-chat or anthropic, not \(format.rawValue)")
         }
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
@@ -45,7 +46,9 @@ extension Ledger {
 
     private enum PreparedStep {
         case message(PendingMessage)
-        case turn(parts: [ContentPart], encodedParts: String, calls: [ToolCall], results: [(ToolOutcome, [ContentPart], String)])
+        case turn(
+            parts: [ContentPart], encodedParts: String, calls: [ToolCall],
+            results: [(ToolOutcome, [ContentPart], String)])
     }
 
     /// Checks and encodes a step outside the transaction; errors name the step.
@@ -76,7 +79,8 @@ extension Ledger {
         case .turn(let parts, let encodedParts, let calls, let results):
             _ = try openTurn(db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls)
             for (call, result) in zip(calls, results) {
-                _ = try recordResult(db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: sessionID)
+                _ = try recordResult(
+                    db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: sessionID)
             }
             _ = try seal(db, try requireOpenTurn(db, in: sessionID))
         }

@@ -107,11 +107,13 @@ extension Ledger {
     }
 
     static func committedTurn(_ db: Database, _ entry: EntryRecord) throws -> Turn {
-        let calls = try ToolCallRecord
+        let calls =
+            try ToolCallRecord
             .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
             .order(Column("position"))
             .fetchAll(db)
-        let results = try ToolResultRecord
+        let results =
+            try ToolResultRecord
             .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
             .order(Column("position"))
             .fetchAll(db)

@@ -26,7 +26,8 @@ extension Ledger {
                 records = try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db)
             }
             return try records.map { record in
-                try Self.close(db, try Self.loadOpenTurn(db, record), as: .interrupted, saying: Self.interruptedResultText)
+                try Self.close(
+                    db, try Self.loadOpenTurn(db, record), as: .interrupted, saying: Self.interruptedResultText)
             }
         }
         if !turns.isEmpty {

@@ -56,7 +56,8 @@ extension LedgerConfiguration {
             guard case .opaque(let provider, let json) = part else { continue }
             try checkIdentifier(provider, field: "parts[\(index)].provider")
             if !JSONNode.isValidJSON(json) {
-                throw LedgerError.invalidInput(field: "parts[\(index)].json", reason: "must be valid JSON, as the provider sent it")
+                throw LedgerError.invalidInput(
+                    field: "parts[\(index)].json", reason: "must be valid JSON, as the provider sent it")
             }
         }
     }

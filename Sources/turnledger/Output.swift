@@ -16,7 +16,8 @@ enum Output {
     }
 
     static func describe(_ entry: Entry) -> String {
-        let head = "\(entry.seq)".padding(toLength: 5, withPad: " ", startingAt: 0)
+        let head =
+            "\(entry.seq)".padding(toLength: 5, withPad: " ", startingAt: 0)
             + entry.role.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
         var lines: [String] = []
         if let callId = entry.toolCallId, let outcome = entry.outcome {
@@ -32,7 +33,8 @@ enum Output {
 
     static func describe(_ turn: Turn) -> String {
         let unanswered = turn.unansweredCallIds
-        let state = unanswered.isEmpty
+        let state =
+            unanswered.isEmpty
             ? "all \(turn.calls.count) calls answered"
             : "unanswered: \(unanswered.joined(separator: ", "))"
         return "session \(turn.sessionId): open turn at seq \(turn.seq), \(state)"

@@ -95,7 +95,9 @@ import TurnLedger
     }
 
     @Test func badInputIsRefusedWithTheFieldNamed() async throws {
-        let temp = try TemporaryLedger { $0.maxCallsPerTurn = 2; $0.maxIdentifierLength = 8 }
+        let temp = try TemporaryLedger {
+            $0.maxCallsPerTurn = 2; $0.maxIdentifierLength = 8
+        }
         defer { temp.remove() }
         let ledger = temp.ledger
         try await ledger.createSession(id: "s1")
@@ -113,28 +115,38 @@ import TurnLedger
         await #expect(throws: LedgerError.invalidInput(field: "parts", reason: "a user message needs content")) {
             try await ledger.append([], role: .user, to: "s1")
         }
-        await #expect(throws: LedgerError.invalidInput(
-            field: "role", reason: "tool results are recorded into an open turn, not appended")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "role", reason: "tool results are recorded into an open turn, not appended")
+        ) {
             try await ledger.append([.text("x")], role: .tool, to: "s1")
         }
         await #expect(throws: LedgerError.invalidInput(field: "expectedSeq", reason: "must be 1 or more, not 0")) {
             try await ledger.append([.text("x")], role: .user, to: "s1", expectedSeq: 0)
         }
-        await #expect(throws: LedgerError.invalidInput(
-            field: "calls",
-            reason: "a turn needs at least one tool call; append an assistant message without calls instead")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "calls",
+                reason: "a turn needs at least one tool call; append an assistant message without calls instead")
+        ) {
             try await ledger.openTurn(in: "s1", calls: [])
         }
         let call = ToolCall(id: "c", name: "f", arguments: "{}")
         let tooMany = (0..<3).map { ToolCall(id: "c\($0)", name: "f", arguments: "") }
-        await #expect(throws: LedgerError.invalidInput(field: "calls", reason: "a turn may make at most 2 calls, not 3")) {
+        await #expect(
+            throws: LedgerError.invalidInput(field: "calls", reason: "a turn may make at most 2 calls, not 3")
+        ) {
             try await ledger.openTurn(in: "s1", calls: tooMany)
         }
         await #expect(throws: LedgerError.invalidInput(field: "calls[1].name", reason: "must not be empty")) {
             try await ledger.openTurn(in: "s1", calls: [call, ToolCall(id: "d", name: "", arguments: "")])
         }
-        await #expect(throws: LedgerError.invalidInput(field: "parts[1].json", reason: "must be valid JSON, as the provider sent it")) {
-            try await ledger.append([.text("x"), .opaque(provider: "gemini", json: "{oops")], role: .assistant, to: "s1")
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "parts[1].json", reason: "must be valid JSON, as the provider sent it")
+        ) {
+            try await ledger.append(
+                [.text("x"), .opaque(provider: "gemini", json: "{oops")], role: .assistant, to: "s1")
         }
         // An assistant message may be empty: what the model said is data.
         #expect(try await ledger.append([], role: .assistant, to: "s1").seq == 1)

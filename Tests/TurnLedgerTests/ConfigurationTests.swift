@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TurnLedger
 
 @Suite struct ConfigurationTests {
@@ -13,7 +14,8 @@ import Testing
         defer { temp.remove() }
         let writing = try await temp.ledger.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(writing == level)
-        #expect(try await temp.ledger.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(
+            try await temp.ledger.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
         #expect(try await temp.ledger.writer.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") } == true)
     }
 

@@ -22,10 +22,22 @@ import TurnLedger
     }
 
     @Test(arguments: [
-        (ProviderFormat.openAIChat, #"{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}"#),
-        (.openAIResponses, #"{"input":[{"type":"message","role":"system","content":[{"type":"input_text","text":"Be brief."}]},{"type":"message","role":"user","content":[{"type":"input_text","text":"Hi"}]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hello!"}]}]}"#),
-        (.anthropic, #"{"system":[{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]},{"role":"assistant","content":[{"type":"text","text":"Hello!"}]}]}"#),
-        (.gemini, #"{"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Hi"}]},{"role":"model","parts":[{"text":"Hello!"}]}]}"#),
+        (
+            ProviderFormat.openAIChat,
+            #"{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}"#
+        ),
+        (
+            .openAIResponses,
+            #"{"input":[{"type":"message","role":"system","content":[{"type":"input_text","text":"Be brief."}]},{"type":"message","role":"user","content":[{"type":"input_text","text":"Hi"}]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"Hello!"}]}]}"#
+        ),
+        (
+            .anthropic,
+            #"{"system":[{"type":"text","text":"Be brief."}],"messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]},{"role":"assistant","content":[{"type":"text","text":"Hello!"}]}]}"#
+        ),
+        (
+            .gemini,
+            #"{"systemInstruction":{"parts":[{"text":"Be brief."}]},"contents":[{"role":"user","parts":[{"text":"Hi"}]},{"role":"model","parts":[{"text":"Hello!"}]}]}"#
+        ),
     ])
     func aPlainChatRendersExactly(format: ProviderFormat, expected: String) async throws {
         let temp = try TemporaryLedger()
@@ -71,10 +83,11 @@ import TurnLedger
         try await Scenario.everything(temp.ledger)
         let messages = try ParsedBody(try await temp.ledger.context(for: "s1", format: .openAIChat)).list("messages")
 
-        #expect(messages.map { $0["role"] as? String } == [
-            "system", "user", "assistant", "tool", "tool", "assistant",
-            "user", "assistant", "tool", "tool", "assistant", "tool", "assistant",
-        ])
+        #expect(
+            messages.map { $0["role"] as? String } == [
+                "system", "user", "assistant", "tool", "tool", "assistant",
+                "user", "assistant", "tool", "tool", "assistant", "tool", "assistant",
+            ])
         #expect(messages[2]["content"] is NSNull)
         let calls = try (messages[7]["tool_calls"] as? [[String: Any]]).orThrow()
         let functions = calls.compactMap { $0["function"] as? [String: Any] }
@@ -90,11 +103,12 @@ import TurnLedger
         try await Scenario.everything(temp.ledger)
         let items = try ParsedBody(try await temp.ledger.context(for: "s1", format: .openAIResponses)).list("input")
 
-        #expect(items.map { $0["type"] as? String } == [
-            "message", "message", "function_call", "function_call", "function_call_output", "function_call_output",
-            "message", "message", "reasoning", "message", "function_call", "function_call",
-            "function_call_output", "function_call_output", "function_call", "function_call_output", "message",
-        ])
+        #expect(
+            items.map { $0["type"] as? String } == [
+                "message", "message", "function_call", "function_call", "function_call_output", "function_call_output",
+                "message", "message", "reasoning", "message", "function_call", "function_call",
+                "function_call_output", "function_call_output", "function_call", "function_call_output", "message",
+            ])
         #expect(items[8]["encrypted_content"] as? String == "gAAA")
         #expect(items[12...13].map { $0["call_id"] as? String } == ["call_0", "call_1"])
     }
@@ -107,9 +121,10 @@ import TurnLedger
         let messages = body.list("messages")
 
         #expect(body.list("system").map { $0["text"] as? String } == ["You are a helpful assistant."])
-        #expect(messages.map { $0["role"] as? String } == [
-            "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant",
-        ])
+        #expect(
+            messages.map { $0["role"] as? String } == [
+                "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant", "user", "assistant",
+            ])
         let firstResults = try (messages[2]["content"] as? [[String: Any]]).orThrow()
         #expect(firstResults.map { $0["tool_use_id"] as? String } == [Fixtures.weather.id, Fixtures.wikipedia.id])
         #expect(firstResults.map { $0["is_error"] as? Bool } == [nil, true])
@@ -146,11 +161,19 @@ import TurnLedger
         let contents = body.list("contents")
 
         #expect((body.object["systemInstruction"] as? [String: Any]) != nil)
-        #expect(contents.map { $0["role"] as? String } == ["user", "model", "user", "model", "user", "model", "user", "model", "user", "model"])
-        let responses = try (contents[2]["parts"] as? [[String: Any]]).orThrow().compactMap { $0["functionResponse"] as? [String: Any] }
+        #expect(
+            contents.map { $0["role"] as? String } == [
+                "user", "model", "user", "model", "user", "model", "user", "model", "user", "model",
+            ])
+        let responses = try (contents[2]["parts"] as? [[String: Any]]).orThrow().compactMap {
+            $0["functionResponse"] as? [String: Any]
+        }
         #expect(responses.map { $0["name"] as? String } == ["fetch", "fetch"])
         #expect(responses.map { ($0["response"] as? [String: Any])?.keys.sorted() } == [["output"], ["error"]])
-        let empty = try (contents[6]["parts"] as? [[String: Any]]).orThrow().compactMap { $0["functionResponse"] as? [String: Any] }
-        #expect(empty.map { ($0["response"] as? [String: Any])?["output"] as? String } == ["晴れ 12°C", "(empty result)"])
+        let empty = try (contents[6]["parts"] as? [[String: Any]]).orThrow().compactMap {
+            $0["functionResponse"] as? [String: Any]
+        }
+        #expect(
+            empty.map { ($0["response"] as? [String: Any])?["output"] as? String } == ["晴れ 12°C", "(empty result)"])
     }
 }

@@ -54,7 +54,8 @@ import TurnLedger
     }
 
     @Test func theDefaultEstimateCountsBytesOverFour() {
-        let entry = Entry(sessionId: "s", seq: 1, role: .user, parts: [.text(String(repeating: "a", count: 40))], createdAt: Date())
+        let entry = Entry(
+            sessionId: "s", seq: 1, role: .user, parts: [.text(String(repeating: "a", count: 40))], createdAt: Date())
         #expect(TokenCounter.estimate.count(entry) == 14)
     }
 
@@ -84,16 +85,22 @@ import TurnLedger
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)  // turn at 3...5
 
-        await #expect(throws: LedgerError.invalidInput(
-            field: "covering", reason: "the turn at seq 3 spans 3...5; a summary must cover whole turns")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "covering", reason: "the turn at seq 3 spans 3...5; a summary must cover whole turns")
+        ) {
             try await temp.ledger.appendSummary([.text("x")], covering: 1...4, to: "s1")
         }
-        await #expect(throws: LedgerError.invalidInput(
-            field: "covering", reason: "the turn at seq 3 spans 3...5; a summary must cover whole turns")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "covering", reason: "the turn at seq 3 spans 3...5; a summary must cover whole turns")
+        ) {
             try await temp.ledger.appendSummary([.text("x")], covering: 5...6, to: "s1")
         }
-        await #expect(throws: LedgerError.invalidInput(
-            field: "covering", reason: "2...7 is not in the log, which ends at seq 6")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "covering", reason: "2...7 is not in the log, which ends at seq 6")
+        ) {
             try await temp.ledger.appendSummary([.text("x")], covering: 2...7, to: "s1")
         }
         #expect(try await temp.ledger.entries(in: "s1").count == 6)

@@ -25,11 +25,13 @@ import TurnLedger
         let temp = try TemporaryLedger()
         defer { temp.remove() }
 
-        await #expect(throws: LedgerError.historyRejected(
-            position: "messages[2]",
-            reason: "the assistant message's tool_calls are not all answered before messages[3] (user)",
-            unansweredCallIDs: ["call_QzOp1AlcssaIq18co1gngSe8", "call_tKaDkhHGLPeg8gBmu8vuBZM1"]
-        )) {
+        await #expect(
+            throws: LedgerError.historyRejected(
+                position: "messages[2]",
+                reason: "the assistant message's tool_calls are not all answered before messages[3] (user)",
+                unansweredCallIDs: ["call_QzOp1AlcssaIq18co1gngSe8", "call_tKaDkhHGLPeg8gBmu8vuBZM1"]
+            )
+        ) {
             try await temp.ledger.importHistory(json(realFailure), format: .openAIChat, into: "s1")
         }
         #expect(try await temp.ledger.session("s1") == nil)
@@ -71,8 +73,14 @@ import TurnLedger
 
     @Test(arguments: [
         (#"[{"role":"tool","tool_call_id":"x","content":"?"}]"#, "messages[0]"),
-        (#"[{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"zz","content":"?"}]"#, "messages[1]"),
-        (#"[{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]}]"#, "messages[0]"),
+        (
+            #"[{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"zz","content":"?"}]"#,
+            "messages[1]"
+        ),
+        (
+            #"[{"role":"assistant","tool_calls":[{"id":"a","type":"function","function":{"name":"f","arguments":"{}"}}]}]"#,
+            "messages[0]"
+        ),
     ])
     func unpairedOpenAIHistoriesAreRefusedAtTheirPosition(history: String, position: String) async throws {
         let temp = try TemporaryLedger()
@@ -121,11 +129,14 @@ import TurnLedger
             {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"f","input":{}}]},\
             {"role":"user","content":"Anyone?"}]}
             """
-        await #expect(throws: LedgerError.historyRejected(
-            position: "messages[1]",
-            reason: "the assistant message's tool_use blocks are not all answered by tool_result blocks before messages[2] (user)",
-            unansweredCallIDs: ["toolu_1"]
-        )) {
+        await #expect(
+            throws: LedgerError.historyRejected(
+                position: "messages[1]",
+                reason:
+                    "the assistant message's tool_use blocks are not all answered by tool_result blocks before messages[2] (user)",
+                unansweredCallIDs: ["toolu_1"]
+            )
+        ) {
             try await temp.ledger.importHistory(json(history), format: .anthropic, into: "s1")
         }
     }
@@ -137,7 +148,9 @@ import TurnLedger
         let history = #"[{"role":"assistant","content":"Hello again."},{"role":"user","content":"Hi"}]"#
         try await temp.ledger.openTurn(in: "s1", calls: [Fixtures.weather])
 
-        await #expect(throws: LedgerError.openTurnPending(sessionID: "s1", seq: 3, unansweredCallIDs: [Fixtures.weather.id])) {
+        await #expect(
+            throws: LedgerError.openTurnPending(sessionID: "s1", seq: 3, unansweredCallIDs: [Fixtures.weather.id])
+        ) {
             try await temp.ledger.importHistory(json(history), format: .openAIChat, into: "s1")
         }
         #expect(try await temp.ledger.entries(in: "s1").count == 2)
@@ -145,7 +158,10 @@ import TurnLedger
         try await temp.ledger.cancelTurn(in: "s1")
         let imported = try await temp.ledger.importHistory(json(history), format: .openAIChat, into: "s1")
         #expect(imported.map(\.seq) == [5, 6])
-        await #expect(throws: LedgerError.invalidInput(field: "format", reason: "import reads openai-chat or anthropic, not gemini")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "format", reason: "import reads openai-chat or anthropic, not gemini")
+        ) {
             try await temp.ledger.importHistory(json(history), format: .gemini, into: "s1")
         }
     }

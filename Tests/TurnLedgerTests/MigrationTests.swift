@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TurnLedger
 
 @Suite struct MigrationTests {
@@ -52,8 +53,12 @@ import Testing
         let temp = try TemporaryLedger()
         defer { temp.remove() }
         try await temp.rawConnection(foreignKeys: true).read { db in
-            let strict = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_list WHERE strict = 1 AND schema = 'main'")
-            #expect(Set(strict).isSuperset(of: ["session", "entry", "toolCall", "toolResult", "openTurn", "openCall", "openResult"]))
+            let strict = try String.fetchAll(
+                db, sql: "SELECT name FROM pragma_table_list WHERE strict = 1 AND schema = 'main'")
+            #expect(
+                Set(strict).isSuperset(of: [
+                    "session", "entry", "toolCall", "toolResult", "openTurn", "openCall", "openResult",
+                ]))
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
         }
     }

@@ -10,15 +10,18 @@ import TurnLedger
     @Test func contentMayBeAStringNullOrParts() throws {
         #expect(try decode(#"{"role":"user","content":"Hi"}"#).parts == [.text("Hi")])
         #expect(try decode(#"{"role":"assistant","content":null}"#).parts == [])
-        let parts = try decode("""
+        let parts = try decode(
+            """
             {"role":"user","content":[{"type":"text","text":"What is this?"},
               {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}
-            """).parts
+            """
+        ).parts
         #expect(parts == [.text("What is this?"), .image(url: "data:image/png;base64,iVBORw0KGgo=")])
     }
 
     @Test func toolCallsKeepTheirArgumentsAsTheModelWroteThem() throws {
-        let message = try decode("""
+        let message = try decode(
+            """
             {"role":"assistant","content":"Checking.","tool_calls":[
               {"id":"call_1","type":"function","function":{"name":"fetch","arguments":"{\\"url\\": \\"https://x\\" "}}]}
             """)
@@ -34,21 +37,34 @@ import TurnLedger
     }
 
     @Test(arguments: [
-        (#"{"role":"narrator","content":"x"}"#,
-         LedgerError.invalidInput(field: "role", reason: "'narrator' is not one of system, developer, user, assistant, tool")),
+        (
+            #"{"role":"narrator","content":"x"}"#,
+            LedgerError.invalidInput(
+                field: "role", reason: "'narrator' is not one of system, developer, user, assistant, tool")
+        ),
         (#"{"content":"x"}"#, LedgerError.invalidInput(field: "role", reason: "is required")),
-        (#"{"role":"tool","content":"x"}"#,
-         LedgerError.invalidInput(field: "tool_call_id", reason: "a tool message must name its call")),
-        (#"{"role":"user","content":"x","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}]}"#,
-         LedgerError.invalidInput(field: "tool_calls", reason: "only an assistant message makes tool calls")),
-        (#"{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"}}]}"#,
-         LedgerError.invalidInput(field: "tool_calls[0].function.arguments", reason: "is required")),
-        (#"{"role":"user","content":42}"#,
-         LedgerError.invalidInput(field: "content", reason: "must be a string, null or an array of parts")),
-        (#"{"role":"user","content":[{"type":"audio"}]}"#,
-         LedgerError.invalidInput(
-             field: "content[0]",
-             reason: #"a part must be {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}}"#)),
+        (
+            #"{"role":"tool","content":"x"}"#,
+            LedgerError.invalidInput(field: "tool_call_id", reason: "a tool message must name its call")
+        ),
+        (
+            #"{"role":"user","content":"x","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}]}"#,
+            LedgerError.invalidInput(field: "tool_calls", reason: "only an assistant message makes tool calls")
+        ),
+        (
+            #"{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"}}]}"#,
+            LedgerError.invalidInput(field: "tool_calls[0].function.arguments", reason: "is required")
+        ),
+        (
+            #"{"role":"user","content":42}"#,
+            LedgerError.invalidInput(field: "content", reason: "must be a string, null or an array of parts")
+        ),
+        (
+            #"{"role":"user","content":[{"type":"audio"}]}"#,
+            LedgerError.invalidInput(
+                field: "content[0]",
+                reason: #"a part must be {"type":"text","text":…} or {"type":"image_url","image_url":{"url":…}}"#)
+        ),
     ])
     func invalidMessagesNameTheField(json: String, error: LedgerError) {
         #expect(throws: error) { try decode(json) }

@@ -39,7 +39,8 @@ import TurnLedger
         try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, Fixtures.search])
         try await ledger.recordResult([.text("ok")], for: Fixtures.weather.id, in: "s1")
 
-        await #expect(throws: LedgerError.unansweredCalls(sessionID: "s1", callIDs: [Fixtures.wikipedia.id, "call_3"])) {
+        await #expect(throws: LedgerError.unansweredCalls(sessionID: "s1", callIDs: [Fixtures.wikipedia.id, "call_3"]))
+        {
             try await ledger.commitTurn(in: "s1")
         }
 
@@ -136,16 +137,18 @@ import TurnLedger
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
         try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia, Fixtures.search])
-        try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
+        try await ledger.recordResult(
+            [.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
 
         let turn = try await ledger.cancelTurn(in: "s1", reason: "The user pressed stop.")
 
         #expect(turn.results.map(\.outcome) == [.cancelled, .error, .cancelled])
         let tools = try await ledger.entries(in: "s1").filter { $0.role == .tool }
         #expect(tools.map(\.outcome) == [.cancelled, .error, .cancelled])
-        #expect(tools.map(\.parts) == [
-            [.text("The user pressed stop.")], [.text("HTTP 403 Forbidden")], [.text("The user pressed stop.")],
-        ])
+        #expect(
+            tools.map(\.parts) == [
+                [.text("The user pressed stop.")], [.text("HTTP 403 Forbidden")], [.text("The user pressed stop.")],
+            ])
         // The session takes appends again.
         let next = try await ledger.append([.text("Go on")], role: .user, to: "s1")
         #expect(next.seq == 7)
@@ -176,10 +179,12 @@ import TurnLedger
         try await Fixtures.startSession("s1", in: temp.ledger)
         let call = ToolCall(id: "call_0", name: "clock", arguments: "{}")
 
-        await #expect(throws: LedgerError.invalidInput(
-            field: "calls[1].id",
-            reason: "'call_0' is already the id of calls[0]; ids must be unique within a turn"
-        )) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "calls[1].id",
+                reason: "'call_0' is already the id of calls[0]; ids must be unique within a turn"
+            )
+        ) {
             try await temp.ledger.openTurn(in: "s1", calls: [call, call])
         }
         #expect(try await temp.ledger.currentTurn(in: "s1") == nil)

@@ -80,7 +80,9 @@ import TurnLedger
                 "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
             ],
             // An assistant entry that claims a call the log does not hold.
-            ["INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')"],
+            [
+                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')"
+            ],
             // A user row sneaking in under an open turn's staged rows.
             [
                 "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')",
@@ -101,14 +103,19 @@ import TurnLedger
         let (temp, raw) = try await committedTurn(foreignKeys: foreignKeys)
         defer { temp.remove() }
         let before = try rowCounts(raw)
-        let result = "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
+        let result =
+            "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
             + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')"
         let attempts: [[String]] = [
             [result],
-            ["INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
-             "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')"],
-            ["INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
-             "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')"],
+            [
+                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
+            ],
+            [
+                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
+            ],
         ]
         for statements in attempts {
             let error = try failingTransaction(raw, statements)
@@ -122,11 +129,13 @@ import TurnLedger
         let (temp, raw) = try await committedTurn(foreignKeys: true)
         defer { temp.remove() }
         let before = try rowCounts(raw)
-        let error = try failingTransaction(raw, [
-            "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')",
-            "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
-                + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')",
-        ])
+        let error = try failingTransaction(
+            raw,
+            [
+                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
+                    + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')",
+            ])
         #expect(error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
         #expect(try rowCounts(raw) == before)
     }
@@ -136,15 +145,16 @@ import TurnLedger
         let (temp, raw) = try await committedTurn(foreignKeys: false)
         defer { temp.remove() }
         try await raw.write { db in
-            try db.execute(sql: """
-                INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
-                INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
-                    VALUES ('s1', 5, 0, 'call_x', 'error', '[{"type":"text","text":"boom"}]', '2026-01-01 00:00:00.000');
-                INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}');
-                DELETE FROM openTurn;
-                INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt)
-                    VALUES ('s1', 5, 'assistant', '[]', 1, '2026-01-01 00:00:00.000');
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
+                    INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
+                        VALUES ('s1', 5, 0, 'call_x', 'error', '[{"type":"text","text":"boom"}]', '2026-01-01 00:00:00.000');
+                    INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}');
+                    DELETE FROM openTurn;
+                    INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt)
+                        VALUES ('s1', 5, 'assistant', '[]', 1, '2026-01-01 00:00:00.000');
+                    """)
         }
         let entries = try await temp.ledger.entries(in: "s1")
         #expect(entries.suffix(2).map(\.role) == [.assistant, .tool])

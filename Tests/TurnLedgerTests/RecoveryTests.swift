@@ -8,8 +8,9 @@ import TurnLedger
         defer { temp.remove() }
 
         // Given a real agent process killed with SIGKILL after one of three results was recorded
-        let child = try ChildProcess.start(ChildProcess.productsDirectory.appendingPathComponent("crash-writer"),
-                                           arguments: [temp.path, "s1"])
+        let child = try ChildProcess.start(
+            ChildProcess.productsDirectory.appendingPathComponent("crash-writer"),
+            arguments: [temp.path, "s1"])
         try child.waitForLine("ready")
         try child.kill()
         #expect(child.terminationSignal == SIGKILL)

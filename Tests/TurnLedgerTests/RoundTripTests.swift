@@ -37,7 +37,10 @@ import TurnLedger
         ]
         try await ledger.openTurn(
             in: unusual,
-            parts: [.text("Проверяю…"), .opaque(provider: "anthropic", json: #"{"type":"thinking","signature":"EqQBCgIYAh…"}"#)],
+            parts: [
+                .text("Проверяю…"),
+                .opaque(provider: "anthropic", json: #"{"type":"thinking","signature":"EqQBCgIYAh…"}"#),
+            ],
             calls: calls
         )
         try await ledger.recordResult([], for: calls[0].id, in: unusual)
@@ -48,7 +51,9 @@ import TurnLedger
         #expect(entries.map(\.sessionId).allSatisfy { Array($0.utf8) == Array(unusual.utf8) })
         #expect(entries[0].parts == [.text(Fixtures.question)])
         #expect(entries[0].parts.text.utf8.elementsEqual(Fixtures.question.utf8))
-        #expect(entries[1].parts[1] == .opaque(provider: "anthropic", json: #"{"type":"thinking","signature":"EqQBCgIYAh…"}"#))
+        #expect(
+            entries[1].parts[1]
+                == .opaque(provider: "anthropic", json: #"{"type":"thinking","signature":"EqQBCgIYAh…"}"#))
         #expect(entries[1].toolCalls.map { Array($0.id.utf8) } == calls.map { Array($0.id.utf8) })
         #expect(entries[2].parts == [])
         #expect(entries[3].parts == [.text("")])

@@ -1,12 +1,14 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import TurnLedger
 
 @Suite struct StorageCodecTests {
     @Test func timestampsFormatAsGRDBDoesAndParseBackExactly() throws {
         var generator = SystemRandomNumberGenerator()
-        let samples = [Int64(0), -1, 951_782_400_000, 4_102_444_799_999, -2_208_988_800_001]
+        let samples =
+            [Int64(0), -1, 951_782_400_000, 4_102_444_799_999, -2_208_988_800_001]
             + (0..<2000).map { _ in Int64.random(in: -5_000_000_000_000...5_000_000_000_000, using: &generator) }
         for milliseconds in samples {
             let date = Timestamp.date(milliseconds: milliseconds)
@@ -21,7 +23,10 @@ import Testing
     @Test(arguments: [
         [ContentPart.text("")],
         [.text("line\nbreak \"quoted\" back\\slash tab\t \u{01} /slash é 🌧️ 東京")],
-        [.text("a"), .image(url: "data:image/png;base64,iVBOR"), .opaque(provider: "anthropic", json: #"{"a":"\"b\""}"#)],
+        [
+            .text("a"), .image(url: "data:image/png;base64,iVBOR"),
+            .opaque(provider: "anthropic", json: #"{"a":"\"b\""}"#),
+        ],
         [],
     ])
     func partsRoundTripThroughTheirText(parts: [ContentPart]) throws {

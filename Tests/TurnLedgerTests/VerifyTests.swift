@@ -28,20 +28,22 @@ import TurnLedger
 
         // As someone with the sqlite3 shell would: drop the guard, delete a result and an entry.
         try await temp.rawConnection(foreignKeys: false).write { db in
-            try db.execute(sql: """
-                DROP TRIGGER toolResultIsAppendOnlyOnDelete;
-                DROP TRIGGER entryIsAppendOnlyOnDelete;
-                DELETE FROM toolResult;
-                DELETE FROM entry WHERE seq = 2;
-                """)
+            try db.execute(
+                sql: """
+                    DROP TRIGGER toolResultIsAppendOnlyOnDelete;
+                    DROP TRIGGER entryIsAppendOnlyOnDelete;
+                    DELETE FROM toolResult;
+                    DELETE FROM entry WHERE seq = 2;
+                    """)
         }
         let report = try await temp.ledger.verify()
 
         let failed = Set(report.problems.map(\.check))
         #expect(failed == ["guard_trigger", "call_without_result", "seq_not_dense", "foreign_key"])
-        #expect(report.problems.contains {
-            $0.check == "call_without_result" && $0.detail.contains(Fixtures.weather.id)
-        })
+        #expect(
+            report.problems.contains {
+                $0.check == "call_without_result" && $0.detail.contains(Fixtures.weather.id)
+            })
         #expect(report.problems.contains { $0.detail == "trigger entryIsAppendOnlyOnDelete is missing" })
     }
 
@@ -52,11 +54,12 @@ import TurnLedger
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.rawConnection(foreignKeys: false).write { db in
-            try db.execute(sql: """
-                INSERT INTO openTurn VALUES ('s1', 3, '[]', 1, NULL, '2026-01-01 00:00:00.000');
-                INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
-                    VALUES ('s1', 3, 0, 'call_x', 'success', '[]', '2026-01-01 00:00:00.000');
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO openTurn VALUES ('s1', 3, '[]', 1, NULL, '2026-01-01 00:00:00.000');
+                    INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
+                        VALUES ('s1', 3, 0, 'call_x', 'success', '[]', '2026-01-01 00:00:00.000');
+                    """)
         }
 
         let failed = Set(try await temp.ledger.verify().problems.map(\.check))

@@ -25,7 +25,9 @@ struct CLI {
     }
 
     /// Runs `turnledger ARGUMENTS --db FILE`, or without `--db` when `useDefaultDatabase`.
-    func callAsFunction(_ arguments: String..., environment: [String: String] = [:], useDefaultDatabase: Bool = false) throws -> Run {
+    func callAsFunction(_ arguments: String..., environment: [String: String] = [:], useDefaultDatabase: Bool = false)
+        throws -> Run
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("turnledger")

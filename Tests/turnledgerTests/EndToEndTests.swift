@@ -23,12 +23,18 @@ import Testing
         #expect(open.status == 0, "\(open.stderr)")
         #expect((try open.json() as? [String: Any])?["seq"] as? Int == 3)
 
-        #expect(try cli("turn", "result", "s1", "call_tKaDkhHGLPeg8gBmu8vuBZM1", "--content", "HTTP 403 Forbidden", "--error").status == 0)
+        #expect(
+            try cli(
+                "turn", "result", "s1", "call_tKaDkhHGLPeg8gBmu8vuBZM1", "--content", "HTTP 403 Forbidden", "--error"
+            ).status == 0)
 
         // Committing with a call unanswered fails, names it, and changes nothing.
         let early = try cli("turn", "commit", "s1")
         #expect(early.status == 1)
-        #expect(early.stderr == "Error: The turn of session 's1' cannot be committed: no result for 'call_QzOp1AlcssaIq18co1gngSe8'.\n")
+        #expect(
+            early.stderr
+                == "Error: The turn of session 's1' cannot be committed: no result for 'call_QzOp1AlcssaIq18co1gngSe8'.\n"
+        )
         let blocked = try cli("append", "s1", "--role", "user", "--text", "Hello?")
         #expect(blocked.status == 1)
         #expect(blocked.stderr.contains("unanswered calls: 'call_QzOp1AlcssaIq18co1gngSe8'"))
@@ -77,7 +83,8 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderr == "Error: No session with id 'nope'.\n")
 
-        let badMessage = try cli("turn", "open", "s1", "--json", #"{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f"}}]}"#)
+        let badMessage = try cli(
+            "turn", "open", "s1", "--json", #"{"role":"assistant","tool_calls":[{"id":"c1","function":{"name":"f"}}]}"#)
         #expect(badMessage.status == 1)
         #expect(badMessage.stderr == "Error: Invalid tool_calls[0].function.arguments: is required.\n")
 
@@ -94,7 +101,9 @@ import Testing
         let cli = try CLI()
         defer { cli.remove() }
         _ = try cli("demo", "--session", "d1")
-        try Self.sqlite(cli.database, """
+        try Self.sqlite(
+            cli.database,
+            """
             PRAGMA foreign_keys = OFF;
             DROP TRIGGER toolResultIsAppendOnlyOnDelete;
             DELETE FROM toolResult WHERE position = 1;
@@ -110,7 +119,9 @@ import Testing
         let cli = try CLI()
         defer { cli.remove() }
         let custom = cli.directory.appendingPathComponent("env.sqlite").path
-        #expect(try cli("sessions", "create", "e1", environment: ["TURNLEDGER_DB": custom], useDefaultDatabase: true).status == 0)
+        #expect(
+            try cli("sessions", "create", "e1", environment: ["TURNLEDGER_DB": custom], useDefaultDatabase: true).status
+                == 0)
         #expect(FileManager.default.fileExists(atPath: custom))
         #expect(try cli("sessions", "create", "w1", useDefaultDatabase: true).status == 0)
         #expect(FileManager.default.fileExists(atPath: cli.directory.appendingPathComponent("turnledger.sqlite").path))
@@ -150,24 +161,31 @@ import Testing
         #expect(windowed.stderr.hasPrefix("left out seqs 2-5"))
 
         let file = cli.directory.appendingPathComponent("history.json")
-        try Data(#"""
+        try Data(
+            #"""
             [{"role":"user","content":"Какая погода в Москве? Также, кто такой Путин?"},
              {"role":"assistant","content":null,"tool_calls":[
                {"id":"call_QzOp1AlcssaIq18co1gngSe8","type":"function","function":{"name":"fetch","arguments":"{}"}},
                {"id":"call_tKaDkhHGLPeg8gBmu8vuBZM1","type":"function","function":{"name":"fetch","arguments":"{}"}}]},
              {"role":"user","content":"You attempted to help..."}]
-            """#.utf8).write(to: file)
+            """#.utf8
+        ).write(to: file)
         let refused = try cli("import", "i1", file.path, "--format", "openai-chat")
         #expect(refused.status == 1)
-        #expect(refused.stderr == "Error: The history is refused at messages[1]: the assistant message's tool_calls are not all "
-            + "answered before messages[2] (user); unanswered calls: 'call_QzOp1AlcssaIq18co1gngSe8', 'call_tKaDkhHGLPeg8gBmu8vuBZM1'.\n")
+        #expect(
+            refused.stderr
+                == "Error: The history is refused at messages[1]: the assistant message's tool_calls are not all "
+                + "answered before messages[2] (user); unanswered calls: 'call_QzOp1AlcssaIq18co1gngSe8', 'call_tKaDkhHGLPeg8gBmu8vuBZM1'.\n"
+        )
 
         let exported = cli.directory.appendingPathComponent("d1.json")
         try Data(try cli("context", "d1", "--format", "anthropic").stdout.utf8).write(to: exported)
         let imported = try cli("import", "copy", exported.path, "--format", "anthropic")
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect((try imported.json() as? [String: Any])?["entries"] as? Int == 6)
-        #expect(try cli("context", "copy", "--format", "anthropic").stdout == cli("context", "d1", "--format", "anthropic").stdout)
+        #expect(
+            try cli("context", "copy", "--format", "anthropic").stdout
+                == cli("context", "d1", "--format", "anthropic").stdout)
     }
 
     /// Edits a database as any SQLite client would, through the sqlite3 C API.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 import TurnLedger
+
 @testable import turnledger
 
 @Suite struct ParsingTests {

@@ -37,14 +37,16 @@ extension AnthropicRenderer {
                         + "Each `tool_result` block must have a corresponding `tool_use` block in the previous message"
                 )
             }
-            previousToolUses = role == "assistant"
+            previousToolUses =
+                role == "assistant"
                 ? blocks.filter { $0["type"]?.string == "tool_use" }.map { $0["id"]?.string ?? "" }
                 : []
         }
         if !previousToolUses.isEmpty {
             throw violation(
                 "tool_use answered",
-                "messages.\(messages.count - 1): `tool_use` ids were found without `tool_result` blocks immediately after: "
+                "messages.\(messages.count - 1): `tool_use` ids were found without `tool_result` blocks "
+                    + "immediately after: "
                     + previousToolUses.joined(separator: ", ")
             )
         }

@@ -21,10 +21,15 @@ enum AnthropicRenderer {
                         ("type", .string("tool_use")),
                         ("id", .string(call.id)),
                         ("name", .string(call.name)),
-                        ("input", JSONNode.object(fromJSON: call.arguments) ?? .object([("raw_arguments", .string(call.arguments))])),
+                        (
+                            "input",
+                            JSONNode.object(fromJSON: call.arguments)
+                                ?? .object([("raw_arguments", .string(call.arguments))])
+                        ),
                     ])
                 }
-                messages.append(role: "assistant", blocks: blocks.isEmpty ? [textBlock(Placeholder.emptyMessage)] : blocks)
+                messages.append(
+                    role: "assistant", blocks: blocks.isEmpty ? [textBlock(Placeholder.emptyMessage)] : blocks)
                 if !results.isEmpty {
                     messages.append(role: "user", blocks: results.map(resultBlock))
                 }
@@ -35,9 +40,14 @@ enum AnthropicRenderer {
         }
         var body: [(key: String, value: JSONNode)] = []
         if !system.isEmpty { body.append(("system", .array(system))) }
-        body.append(("messages", .array(messages.messages.map { message in
-            .object([("role", .string(message.role)), ("content", .array(message.blocks))])
-        })))
+        body.append(
+            (
+                "messages",
+                .array(
+                    messages.messages.map { message in
+                        .object([("role", .string(message.role)), ("content", .array(message.blocks))])
+                    })
+            ))
         return .object(body)
     }
 
@@ -89,12 +99,13 @@ enum AnthropicRenderer {
     }
 
     private static func imageBlock(_ url: String) -> JSONNode {
-        let source: JSONNode = switch MediaSource(url: url) {
-        case .inline(let mediaType, let base64):
-            .object([("type", .string("base64")), ("media_type", .string(mediaType)), ("data", .string(base64))])
-        case .remote(let url):
-            .object([("type", .string("url")), ("url", .string(url))])
-        }
+        let source: JSONNode =
+            switch MediaSource(url: url) {
+            case .inline(let mediaType, let base64):
+                .object([("type", .string("base64")), ("media_type", .string(mediaType)), ("data", .string(base64))])
+            case .remote(let url):
+                .object([("type", .string("url")), ("url", .string(url))])
+            }
         return .object([("type", .string("image")), ("source", source)])
     }
 }

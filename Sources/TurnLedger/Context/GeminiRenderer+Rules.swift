@@ -31,8 +31,11 @@ extension GeminiRenderer {
                         + "parts of the function call turn (contents[\(index)])"
                 )
             }
-            expected = role == "model"
-                ? parts.compactMap { $0["functionCall"] }.map { (id: $0["id"]?.string ?? "", name: $0["name"]?.string ?? "") }
+            expected =
+                role == "model"
+                ? parts.compactMap { $0["functionCall"] }.map {
+                    (id: $0["id"]?.string ?? "", name: $0["name"]?.string ?? "")
+                }
                 : []
         }
         if !expected.isEmpty {

@@ -26,9 +26,11 @@ enum GeminiRenderer {
                 append("model", modelParts(entry), isFunctionTurn: !entry.toolCalls.isEmpty)
                 if !results.isEmpty {
                     let names = entry.toolCalls.map(\.name)
-                    append("user", results.enumerated().map { index, result in
-                        responsePart(result, name: names.indices.contains(index) ? names[index] : "")
-                    }, isFunctionTurn: true)
+                    append(
+                        "user",
+                        results.enumerated().map { index, result in
+                            responsePart(result, name: names.indices.contains(index) ? names[index] : "")
+                        }, isFunctionTurn: true)
                 }
             }
         }
@@ -37,9 +39,14 @@ enum GeminiRenderer {
         }
         var body: [(key: String, value: JSONNode)] = []
         if !system.isEmpty { body.append(("systemInstruction", .object([("parts", .array(system))]))) }
-        body.append(("contents", .array(contents.map { content in
-            .object([("role", .string(content.role)), ("parts", .array(content.parts))])
-        })))
+        body.append(
+            (
+                "contents",
+                .array(
+                    contents.map { content in
+                        .object([("role", .string(content.role)), ("parts", .array(content.parts))])
+                    })
+            ))
         return .object(body)
     }
 
@@ -59,11 +66,18 @@ enum GeminiRenderer {
         parts += entry.nonEmptyTexts.map(textPart)
         for (index, call) in entry.toolCalls.enumerated() {
             var members: [(key: String, value: JSONNode)] = [
-                ("functionCall", .object([
-                    ("id", .string(call.id)),
-                    ("name", .string(call.name)),
-                    ("args", JSONNode.object(fromJSON: call.arguments) ?? .object([("raw_arguments", .string(call.arguments))])),
-                ])),
+                (
+                    "functionCall",
+                    .object([
+                        ("id", .string(call.id)),
+                        ("name", .string(call.name)),
+                        (
+                            "args",
+                            JSONNode.object(fromJSON: call.arguments)
+                                ?? .object([("raw_arguments", .string(call.arguments))])
+                        ),
+                    ])
+                )
             ]
             if index == 0, let signature { members.append(("thoughtSignature", .string(signature))) }
             parts.append(.object(members))
@@ -80,9 +94,14 @@ enum GeminiRenderer {
                 case .inline(let mediaType, let base64):
                     .object([("inlineData", .object([("mimeType", .string(mediaType)), ("data", .string(base64))]))])
                 case .remote(let url):
-                    .object([("fileData", .object([
-                        ("mimeType", .string(MediaSource.guessedMediaType(of: url))), ("fileUri", .string(url)),
-                    ]))])
+                    .object([
+                        (
+                            "fileData",
+                            .object([
+                                ("mimeType", .string(MediaSource.guessedMediaType(of: url))), ("fileUri", .string(url)),
+                            ])
+                        )
+                    ])
                 }
             case .opaque(let provider, let json): provider == ProviderFormat.gemini.opaqueProvider ? .raw(json) : nil
             }
@@ -92,11 +111,16 @@ enum GeminiRenderer {
 
     private static func responsePart(_ result: Entry, name: String) -> JSONNode {
         let text = result.resultText.isEmpty ? Placeholder.emptyResult : result.resultText
-        return .object([("functionResponse", .object([
-            ("id", .string(result.toolCallId ?? "")),
-            ("name", .string(name)),
-            ("response", .object([(result.isFailedResult ? "error" : "output", .string(text))])),
-        ]))])
+        return .object([
+            (
+                "functionResponse",
+                .object([
+                    ("id", .string(result.toolCallId ?? "")),
+                    ("name", .string(name)),
+                    ("response", .object([(result.isFailedResult ? "error" : "output", .string(text))])),
+                ])
+            )
+        ])
     }
 
     private static func textPart(_ text: String) -> JSONNode {

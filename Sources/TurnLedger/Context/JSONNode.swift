@@ -79,7 +79,11 @@ enum JSONNode: Sendable {
                 case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
                 case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
                 case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-                default: output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
+                default:
+                    output += [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hexDigits[Int(byte >> 4)],
+                        hexDigits[Int(byte & 0xF)],
+                    ]
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))

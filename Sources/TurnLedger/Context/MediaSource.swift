@@ -9,8 +9,9 @@ enum MediaSource {
             url[..<comma].hasSuffix(";base64")
         {
             let header = url[url.index(url.startIndex, offsetBy: 5)..<comma].dropLast(";base64".count)
-            self = .inline(mediaType: header.isEmpty ? "application/octet-stream" : String(header),
-                           base64: String(url[url.index(after: comma)...]))
+            self = .inline(
+                mediaType: header.isEmpty ? "application/octet-stream" : String(header),
+                base64: String(url[url.index(after: comma)...]))
         } else {
             self = .remote(url: url)
         }
@@ -19,7 +20,9 @@ enum MediaSource {
     /// A media type guessed from a remote URL's extension, for APIs that want one.
     static func guessedMediaType(of url: String) -> String {
         let path = url.split(separator: "?").first.map(String.init)?.lowercased() ?? ""
-        for (suffix, type) in [(".png", "image/png"), (".gif", "image/gif"), (".webp", "image/webp"), (".pdf", "application/pdf")]
+        for (suffix, type) in [
+            (".png", "image/png"), (".gif", "image/gif"), (".webp", "image/webp"), (".pdf", "application/pdf"),
+        ]
         where path.hasSuffix(suffix) {
             return type
         }

@@ -18,13 +18,23 @@ enum OpenAIChatRenderer {
                 default: members.append(("content", .array(texts.map(textPart))))
                 }
                 if !entry.toolCalls.isEmpty {
-                    members.append(("tool_calls", .array(entry.toolCalls.map { call in
-                        .object([
-                            ("id", .string(call.id)),
-                            ("type", .string("function")),
-                            ("function", .object([("name", .string(call.name)), ("arguments", .string(call.arguments))])),
-                        ])
-                    })))
+                    members.append(
+                        (
+                            "tool_calls",
+                            .array(
+                                entry.toolCalls.map { call in
+                                    .object([
+                                        ("id", .string(call.id)),
+                                        ("type", .string("function")),
+                                        (
+                                            "function",
+                                            .object([
+                                                ("name", .string(call.name)), ("arguments", .string(call.arguments)),
+                                            ])
+                                        ),
+                                    ])
+                                })
+                        ))
                 }
                 messages.append(.object(members))
                 results.forEach { messages.append(toolMessage($0)) }
@@ -43,13 +53,15 @@ enum OpenAIChatRenderer {
 
     private static func content(of entry: Entry) -> JSONNode {
         if entry.parts.count == 1, case .text(let text) = entry.parts[0] { return .string(text) }
-        return .array(entry.parts.compactMap { part in
-            switch part {
-            case .text(let text): textPart(text)
-            case .image(let url): .object([("type", .string("image_url")), ("image_url", .object([("url", .string(url))]))])
-            case .opaque: nil
-            }
-        })
+        return .array(
+            entry.parts.compactMap { part in
+                switch part {
+                case .text(let text): textPart(text)
+                case .image(let url):
+                    .object([("type", .string("image_url")), ("image_url", .object([("url", .string(url))]))])
+                case .opaque: nil
+                }
+            })
     }
 
     private static func textPart(_ text: String) -> JSONNode {
@@ -68,7 +80,9 @@ enum OpenAIChatRenderer {
                 throw violation("roles", "messages[\(index)] has role '\(role)'")
             }
             if role == "tool" {
-                throw violation("tool follows tool_calls", "messages[\(index)] with role 'tool' must be a response to a preceding message with 'tool_calls'")
+                throw violation(
+                    "tool follows tool_calls",
+                    "messages[\(index)] with role 'tool' must be a response to a preceding message with 'tool_calls'")
             }
             index += 1
             let callIds = (message["tool_calls"]?.array ?? []).compactMap { $0["id"]?.string }

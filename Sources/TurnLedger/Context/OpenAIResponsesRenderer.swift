@@ -7,38 +7,46 @@ enum OpenAIResponsesRenderer {
         for step in steps {
             switch step {
             case .instruction(let entry), .user(let entry):
-                items.append(.object([
-                    ("type", .string("message")),
-                    ("role", .string(entry.role.rawValue)),
-                    ("content", .array(entry.parts.compactMap(inputPart))),
-                ]))
+                items.append(
+                    .object([
+                        ("type", .string("message")),
+                        ("role", .string(entry.role.rawValue)),
+                        ("content", .array(entry.parts.compactMap(inputPart))),
+                    ]))
             case .assistant(let entry, let results):
                 // Reasoning first: the API wants it right before the items it produced.
                 items += entry.opaqueJSON(for: .openAIResponses).map(JSONNode.raw)
                 let texts = entry.parts.compactMap { part in if case .text(let text) = part { text } else { nil } }
                 if !texts.isEmpty || (entry.toolCalls.isEmpty && entry.role == .assistant) {
-                    items.append(.object([
-                        ("type", .string("message")),
-                        ("role", .string("assistant")),
-                        ("content", .array((texts.isEmpty ? [""] : texts).map { text in
-                            .object([("type", .string("output_text")), ("text", .string(text))])
-                        })),
-                    ]))
+                    items.append(
+                        .object([
+                            ("type", .string("message")),
+                            ("role", .string("assistant")),
+                            (
+                                "content",
+                                .array(
+                                    (texts.isEmpty ? [""] : texts).map { text in
+                                        .object([("type", .string("output_text")), ("text", .string(text))])
+                                    })
+                            ),
+                        ]))
                 }
                 for call in entry.toolCalls {
-                    items.append(.object([
-                        ("type", .string("function_call")),
-                        ("call_id", .string(call.id)),
-                        ("name", .string(call.name)),
-                        ("arguments", .string(call.arguments)),
-                    ]))
+                    items.append(
+                        .object([
+                            ("type", .string("function_call")),
+                            ("call_id", .string(call.id)),
+                            ("name", .string(call.name)),
+                            ("arguments", .string(call.arguments)),
+                        ]))
                 }
                 for result in (entry.role == .tool ? [entry] : []) + results {
-                    items.append(.object([
-                        ("type", .string("function_call_output")),
-                        ("call_id", .string(result.toolCallId ?? "")),
-                        ("output", .string(result.resultText)),
-                    ]))
+                    items.append(
+                        .object([
+                            ("type", .string("function_call_output")),
+                            ("call_id", .string(result.toolCallId ?? "")),
+                            ("output", .string(result.resultText)),
+                        ]))
                 }
             }
         }
@@ -67,7 +75,8 @@ enum OpenAIResponsesRenderer {
             case "function_call_output":
                 let id = item["call_id"]?.string ?? ""
                 guard pending.removeValue(forKey: id) != nil else {
-                    throw violation("output follows call", "No tool call found for function call output with call_id \(id)")
+                    throw violation(
+                        "output follows call", "No tool call found for function call output with call_id \(id)")
                 }
             case "reasoning":
                 let next = items.indices.contains(index + 1) ? items[index + 1] : nil
@@ -75,7 +84,9 @@ enum OpenAIResponsesRenderer {
                 guard let next, nextRole != "user", nextRole != "system", nextRole != "developer",
                     next["type"]?.string != "function_call_output"
                 else {
-                    throw violation("reasoning has its item", "input[\(index)] of type 'reasoning' was provided without its required following item")
+                    throw violation(
+                        "reasoning has its item",
+                        "input[\(index)] of type 'reasoning' was provided without its required following item")
                 }
             default:
                 if let id = pending.keys.sorted().first, item["type"]?.string == "message" {

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// ```json
 /// {"role": "assistant", "content": null,
-///  "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "fetch", "arguments": "{\"url\":\"…\"}"}}]}
+///  "tool_calls": [{"id": "call_1", "type": "function",
+///                  "function": {"name": "fetch", "arguments": "{\"url\":\"…\"}"}}]}
 /// ```
 /// `content` may be a string, null, or an array of `text` and `image_url` parts.
 public struct OpenAIChatMessage: Sendable, Hashable {
@@ -89,7 +90,8 @@ extension OpenAIChatMessage {
                 )
             }
             if role != .assistant, tool_calls?.isEmpty == false {
-                throw LedgerError.invalidInput(field: "tool_calls", reason: "only an assistant message makes tool calls")
+                throw LedgerError.invalidInput(
+                    field: "tool_calls", reason: "only an assistant message makes tool calls")
             }
             if role == .tool, tool_call_id == nil {
                 throw LedgerError.invalidInput(field: "tool_call_id", reason: "a tool message must name its call")
@@ -125,7 +127,9 @@ extension OpenAIChatMessage {
         }
 
         var parts: [ContentPart] {
-            switch self { case .parts(let parts): parts }
+            switch self {
+            case .parts(let parts): parts
+            }
         }
 
         init(from decoder: any Decoder) throws {
@@ -145,7 +149,9 @@ extension OpenAIChatMessage {
                     default:
                         throw LedgerError.invalidInput(
                             field: "content[\(index)]",
-                            reason: "a part must be {\"type\":\"text\",\"text\":…} or {\"type\":\"image_url\",\"image_url\":{\"url\":…}}"
+                            reason:
+                                #"a part must be {"type":"text","text":…} or "#
+                                    + #"{"type":"image_url","image_url":{"url":…}}"#
                         )
                     }
                 })

@@ -26,12 +26,16 @@ enum AnthropicHistory {
                 } else if let stray = results.first {
                     throw LedgerError.historyRejected(
                         position: field,
-                        reason: "the tool_result for '\(stray["tool_use_id"] as? String ?? "")' follows no assistant tool_use",
+                        reason:
+                            "the tool_result for '\(stray["tool_use_id"] as? String ?? "")' "
+                            + "follows no assistant tool_use",
                         unansweredCallIDs: []
                     )
                 }
                 let rest = blocks.filter { $0["type"] as? String != "tool_result" }
-                if !rest.isEmpty { steps.append(.message(role: .user, parts: try rest.map { try part($0, field: field) })) }
+                if !rest.isEmpty {
+                    steps.append(.message(role: .user, parts: try rest.map { try part($0, field: field) }))
+                }
             case "assistant":
                 if let turn = pending { throw unanswered(turn, before: "\(field) (assistant)") }
                 var parts: [ContentPart] = []
@@ -67,7 +71,9 @@ enum AnthropicHistory {
             guard turn.calls.contains(where: { $0.id == id }), answers[id] == nil else {
                 throw LedgerError.historyRejected(
                     position: "messages[\(index)]",
-                    reason: "the tool_result for '\(id)' answers no tool_use of messages[\(turn.position)], or answers it twice",
+                    reason:
+                        "the tool_result for '\(id)' answers no tool_use of messages[\(turn.position)], "
+                        + "or answers it twice",
                     unansweredCallIDs: []
                 )
             }

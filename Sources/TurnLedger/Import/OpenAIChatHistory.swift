@@ -13,7 +13,9 @@ enum OpenAIChatHistory {
             if message.role == .tool {
                 throw LedgerError.historyRejected(
                     position: "messages[\(position)]",
-                    reason: "the tool message answers '\(message.toolCallId ?? "")', which no assistant message just before it called",
+                    reason:
+                        "the tool message answers '\(message.toolCallId ?? "")', "
+                        + "which no assistant message just before it called",
                     unansweredCallIDs: []
                 )
             }
@@ -45,11 +47,12 @@ enum OpenAIChatHistory {
                     unansweredCallIDs: unanswered
                 )
             }
-            steps.append(.turn(
-                parts: message.parts,
-                calls: message.toolCalls,
-                results: message.toolCalls.map { (outcome: .success, parts: answers[$0.id] ?? []) }
-            ))
+            steps.append(
+                .turn(
+                    parts: message.parts,
+                    calls: message.toolCalls,
+                    results: message.toolCalls.map { (outcome: .success, parts: answers[$0.id] ?? []) }
+                ))
         }
         return steps
     }

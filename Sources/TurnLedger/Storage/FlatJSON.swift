@@ -96,7 +96,8 @@ enum FlatJSON {
                     guard var code = hex4() else { return nil }
                     if (0xD800..<0xDC00).contains(code) {
                         // A high surrogate must be followed by \u and a low one.
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { return nil }
                         index += 2
                         guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }

@@ -5,16 +5,18 @@ import Foundation
 /// that the same parts always give the same text (idempotency compares texts).
 enum PartsCodec {
     static func encode(_ parts: [ContentPart]) -> String {
-        JSONNode.array(parts.map { part in
-            switch part {
-            case .text(let text):
-                .object([("text", .string(text)), ("type", .string("text"))])
-            case .image(let url):
-                .object([("type", .string("image")), ("url", .string(url))])
-            case .opaque(let provider, let json):
-                .object([("json", .string(json)), ("provider", .string(provider)), ("type", .string("opaque"))])
+        JSONNode.array(
+            parts.map { part in
+                switch part {
+                case .text(let text):
+                    .object([("text", .string(text)), ("type", .string("text"))])
+                case .image(let url):
+                    .object([("type", .string("image")), ("url", .string(url))])
+                case .opaque(let provider, let json):
+                    .object([("json", .string(json)), ("provider", .string(provider)), ("type", .string("opaque"))])
+                }
             }
-        }).text
+        ).text
     }
 
     static func decode(_ text: String) throws -> [ContentPart] {
@@ -23,7 +25,10 @@ enum PartsCodec {
                 switch object["type"] {
                 case "text": object["text"].map(ContentPart.text)
                 case "image": object["url"].map { .image(url: $0) }
-                case "opaque": object["provider"].flatMap { provider in object["json"].map { .opaque(provider: provider, json: $0) } }
+                case "opaque":
+                    object["provider"].flatMap { provider in
+                        object["json"].map { .opaque(provider: provider, json: $0) }
+                    }
                 default: nil
                 }
             }

@@ -16,7 +16,8 @@ enum Timestamp {
     static func format(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let (days, dayMilliseconds) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (dayNumber, millisecondOfDay) = dayMilliseconds < 0
+        let (dayNumber, millisecondOfDay) =
+            dayMilliseconds < 0
             ? (days - 1, dayMilliseconds + 86_400_000) : (days, dayMilliseconds)
         let (year, month, day) = civil(fromDays: dayNumber)
         let seconds = millisecondOfDay / 1000

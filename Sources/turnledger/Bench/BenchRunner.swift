@@ -43,7 +43,8 @@ struct BenchRunner {
                     pending[id] = Set(message.toolCalls.map(\.id))
                 case .tool:
                     let callID = message.toolCallId ?? ""
-                    try await ledger.recordResult(message.parts, outcome: line.isError ? .error : .success, for: callID, in: id)
+                    try await ledger.recordResult(
+                        message.parts, outcome: line.isError ? .error : .success, for: callID, in: id)
                     pending[id]?.remove(callID)
                     if pending[id]?.isEmpty == true {
                         try await ledger.commitTurn(in: id)
@@ -65,8 +66,13 @@ struct BenchRunner {
         }
         let (persisted, mismatches) = try await check(bodies: bodies)
         latencies.sort()
-        let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
-        let percentile = { (p: Double) in latencies.isEmpty ? 0 : seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000 }
+        let seconds = { (duration: Duration) in
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        let percentile = { (p: Double) in
+            latencies.isEmpty
+                ? 0 : seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000
+        }
         return Report(
             messages: workload.lines.count,
             sessions: sessions.count,

@@ -5,7 +5,8 @@ import TurnLedger
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Ingest a benchmark workload message by message, build every session's context, print figures as JSON.",
+        abstract:
+            "Ingest a benchmark workload message by message, build every session's context, print figures as JSON.",
         discussion: """
             Run it from a release build (swift build -c release). The workload comes from \
             make_workload.py (see docs/performance.md). The database file is deleted first. The \
@@ -25,7 +26,9 @@ struct BenchCommand: AsyncParsableCommand {
             try? FileManager.default.removeItem(atPath: db + suffix)
         }
         let ledger = try Ledger(configuration: LedgerConfiguration(path: db, durability: durability))
-        let config = "WAL, synchronous=\(durability == .processCrash ? "NORMAL" : "FULL"); turnledger library API, one transaction per write"
+        let config =
+            "WAL, synchronous=\(durability == .processCrash ? "NORMAL" : "FULL"); "
+            + "turnledger library API, one transaction per write"
         let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config)
         try Output.json(report)
         if !report.ok { throw ExitCode.failure }

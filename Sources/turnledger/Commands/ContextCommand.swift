@@ -25,7 +25,9 @@ struct ContextCommand: AsyncParsableCommand {
         let context = try await options.openLedger().context(for: session, format: format, maxTokens: maxTokens)
         print(context.body)
         if !context.omittedSeqs.isEmpty {
-            let ranges = context.omittedSeqs.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+            let ranges = context.omittedSeqs.map {
+                $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
+            }
             printError("left out seqs \(ranges.joined(separator: ", ")) (\(context.estimatedTokens) tokens kept)")
         }
     }

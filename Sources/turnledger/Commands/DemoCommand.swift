@@ -21,8 +21,11 @@ struct DemoCommand: AsyncParsableCommand {
         try await ledger.createSession(id: id, metadata: ["source": "turnledger demo"])
         try await ledger.append([.text("You are a helpful assistant.")], role: .system, to: id)
         try await ledger.append([.text("Какая погода в Москве? Также, кто такой Путин?")], role: .user, to: id)
-        let weather = ToolCall(id: "call_QzOp1AlcssaIq18co1gngSe8", name: "fetch", arguments: #"{"url":"https://wttr.in/Moscow"}"#)
-        let wiki = ToolCall(id: "call_tKaDkhHGLPeg8gBmu8vuBZM1", name: "fetch", arguments: #"{"url":"https://ru.wikipedia.org/wiki/Путин"}"#)
+        let weather = ToolCall(
+            id: "call_QzOp1AlcssaIq18co1gngSe8", name: "fetch", arguments: #"{"url":"https://wttr.in/Moscow"}"#)
+        let wiki = ToolCall(
+            id: "call_tKaDkhHGLPeg8gBmu8vuBZM1", name: "fetch",
+            arguments: #"{"url":"https://ru.wikipedia.org/wiki/Путин"}"#)
         try await ledger.openTurn(in: id, calls: [weather, wiki])
         try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: wiki.id, in: id)
         try await ledger.recordResult([.text("Moscow: -3°C, light snow")], for: weather.id, in: id)

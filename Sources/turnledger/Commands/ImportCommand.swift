@@ -32,10 +32,12 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let data = file == "-"
+        let data =
+            file == "-"
             ? FileHandle.standardInput.readDataToEndOfFile()
             : try Data(contentsOf: URL(fileURLWithPath: file))
         let entries = try await options.openLedger().importHistory(data, format: format, into: session)
-        try Output.json(Summary(session: session, entries: entries.count, firstSeq: entries.first?.seq, lastSeq: entries.last?.seq))
+        try Output.json(
+            Summary(session: session, entries: entries.count, firstSeq: entries.first?.seq, lastSeq: entries.last?.seq))
     }
 }

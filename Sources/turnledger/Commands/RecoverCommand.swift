@@ -32,7 +32,8 @@ struct RecoverCommand: AsyncParsableCommand {
             print("No open turns.")
         } else {
             for turn in turns {
-                print(interrupt ? "session \(turn.sessionId): closed the turn at seq \(turn.seq)" : Output.describe(turn))
+                print(
+                    interrupt ? "session \(turn.sessionId): closed the turn at seq \(turn.seq)" : Output.describe(turn))
             }
         }
     }

@@ -42,7 +42,9 @@ final class ChildProcess {
 
     /// Kills the child with SIGKILL and waits for it to die.
     func kill() throws {
-        guard Foundation.kill(process.processIdentifier, SIGKILL) == 0 else { throw ChildProcessError.killFailed(errno) }
+        guard Foundation.kill(process.processIdentifier, SIGKILL) == 0 else {
+            throw ChildProcessError.killFailed(errno)
+        }
         process.waitUntilExit()
     }
 

@@ -7,8 +7,10 @@ enum Scenario {
     static func parallelCallsWithAnError(_ ledger: Ledger, id: String = "s1") async throws {
         try await Fixtures.startSession(id, in: ledger)
         try await ledger.openTurn(in: id, calls: [Fixtures.weather, Fixtures.wikipedia])
-        try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: id)
-        try await ledger.recordResult([.text(#"{"temp_C":"-3","desc":"Лёгкий снег"}"#)], for: Fixtures.weather.id, in: id)
+        try await ledger.recordResult(
+            [.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: id)
+        try await ledger.recordResult(
+            [.text(#"{"temp_C":"-3","desc":"Лёгкий снег"}"#)], for: Fixtures.weather.id, in: id)
         try await ledger.commitTurn(in: id)
         try await ledger.append([.text("В Москве −3°C. Википедия ответила 403.")], role: .assistant, to: id)
     }
@@ -22,7 +24,9 @@ enum Scenario {
             in: id,
             parts: [
                 .opaque(provider: "anthropic", json: #"{"type":"thinking","thinking":"…","signature":"EqQBCgIYAh"}"#),
-                .opaque(provider: "openai-responses", json: #"{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAA"}"#),
+                .opaque(
+                    provider: "openai-responses",
+                    json: #"{"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"gAAA"}"#),
                 .text("Checking both."),
             ],
             calls: [
