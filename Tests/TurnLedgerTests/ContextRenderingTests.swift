@@ -50,6 +50,21 @@ import TurnLedger
         #expect(try await temp.ledger.context(for: "s1", format: format).body == expected)
     }
 
+    @Test(arguments: ProviderFormat.allCases)
+    func aSessionWithOnlyASystemPromptRendersAnEmptyHistory(format: ProviderFormat) async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.createSession(id: "s1")
+        #expect(try await temp.ledger.context(for: "s1", format: format).renderedSeqs == [])
+        try await temp.ledger.append([.text("Be brief.")], role: .system, to: "s1")
+
+        let context = try await temp.ledger.context(for: "s1", format: format)
+
+        #expect(context.renderedSeqs == [1])
+        #expect(!context.body.contains("continuing"))
+        _ = try ParsedBody(context)
+    }
+
     @Test func contextsBuiltWhileTurnsCommitNeverSeeHalfATurn() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

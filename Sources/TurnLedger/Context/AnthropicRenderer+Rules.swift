@@ -3,7 +3,8 @@ extension AnthropicRenderer {
     /// assistant `tool_use` is answered by a `tool_result` at the start of the next message.
     static func check(_ body: JSONNode) throws {
         let messages = body["messages"]?.array ?? []
-        guard messages.first?["role"]?.string == "user" else {
+        // An empty history is valid here: the caller adds the new user message before sending.
+        guard messages.isEmpty || messages.first?["role"]?.string == "user" else {
             throw violation("first message is the user's", "messages: the first message must use the user role")
         }
         var previousToolUses: [String] = []

@@ -35,7 +35,7 @@ enum AnthropicRenderer {
                 }
             }
         }
-        if messages.messages.first?.role != "user" {
+        if let first = messages.messages.first, first.role != "user" {
             messages.messages.insert((role: "user", blocks: [textBlock(Placeholder.continuation)]), at: 0)
         }
         var body: [(key: String, value: JSONNode)] = []

@@ -3,7 +3,8 @@ extension GeminiRenderer {
     /// is followed by a user turn with exactly one function response per call, in order.
     static func check(_ body: JSONNode) throws {
         let contents = body["contents"]?.array ?? []
-        guard contents.first?["role"]?.string == "user" else {
+        // An empty history is valid here: the caller adds the new user message before sending.
+        guard contents.isEmpty || contents.first?["role"]?.string == "user" else {
             throw violation("first turn is the user's", "contents[0] must have role 'user'")
         }
         var expected: [(id: String, name: String)] = []

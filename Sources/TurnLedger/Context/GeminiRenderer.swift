@@ -34,7 +34,7 @@ enum GeminiRenderer {
                 }
             }
         }
-        if contents.first?.role != "user" {
+        if let first = contents.first, first.role != "user" {
             contents.insert((role: "user", parts: [textPart(Placeholder.continuation)], isFunctionTurn: false), at: 0)
         }
         var body: [(key: String, value: JSONNode)] = []
