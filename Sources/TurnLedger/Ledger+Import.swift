@@ -20,14 +20,22 @@ extension Ledger {
     ///   ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)``.
     @discardableResult
     public func importHistory(_ json: Data, format: ProviderFormat, into sessionID: String) async throws -> [Entry] {
-        let steps: [ImportedStep]
         switch format {
-        case .openAIChat: steps = try OpenAIChatHistory.steps(from: json)
-        case .anthropic: steps = try AnthropicHistory.steps(from: json)
+        case .openAIChat: try await importSteps(OpenAIChatHistory.steps(from: json), into: sessionID)
+        case .anthropic: try await importSteps(AnthropicHistory.steps(from: json), into: sessionID)
         case .openAIResponses, .gemini:
             throw LedgerError.invalidInput(
                 field: "format", reason: "import reads openai-chat or anthropic, not \(format.rawValue)")
         }
+    }
+
+    /// Imports messages already decoded, as ``importHistory(_:format:into:)`` does for OpenAI Chat JSON.
+    @discardableResult
+    public func importHistory(_ messages: [OpenAIChatMessage], into sessionID: String) async throws -> [Entry] {
+        try await importSteps(OpenAIChatHistory.steps(from: messages), into: sessionID)
+    }
+
+    private func importSteps(_ steps: [ImportedStep], into sessionID: String) async throws -> [Entry] {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
         let entries = try await writer.write { db in

@@ -21,6 +21,7 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             VerifyCommand.self,
             DemoCommand.self,
             BenchCommand.self,
+            ScaleBenchCommand.self,
         ]
     )
 }

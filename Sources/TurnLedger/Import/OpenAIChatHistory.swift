@@ -3,7 +3,10 @@ import Foundation
 /// Reads an OpenAI Chat Completions history into paired steps.
 enum OpenAIChatHistory {
     static func steps(from json: Data) throws -> [ImportedStep] {
-        let messages = try OpenAIChatMessage.history(json: json)
+        try steps(from: OpenAIChatMessage.history(json: json))
+    }
+
+    static func steps(from messages: [OpenAIChatMessage]) throws -> [ImportedStep] {
         var steps: [ImportedStep] = []
         var index = 0
         while index < messages.count {
