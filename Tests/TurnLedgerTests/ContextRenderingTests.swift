@@ -168,6 +168,24 @@ import TurnLedger
         #expect(last.map { $0["type"] as? String } == ["tool_result", "text"])
     }
 
+    @Test func anthropicKeepsThinkingFirstWhenTwoAssistantEntriesMerge() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await Fixtures.startSession("s1", in: temp.ledger)
+        try await temp.ledger.append([.text("Let me look.")], role: .assistant, to: "s1")
+        try await temp.ledger.openTurn(
+            in: "s1",
+            parts: [.opaque(provider: "anthropic", json: #"{"type":"thinking","thinking":"…","signature":"sig"}"#)],
+            calls: [Fixtures.weather])
+        try await temp.ledger.recordResult([.text("-3")], for: Fixtures.weather.id, in: "s1")
+        try await temp.ledger.commitTurn(in: "s1")
+
+        let messages = try ParsedBody(try await temp.ledger.context(for: "s1", format: .anthropic)).list("messages")
+
+        let assistant = try (messages[1]["content"] as? [[String: Any]]).orThrow()
+        #expect(assistant.map { $0["type"] as? String } == ["thinking", "text", "tool_use"])
+    }
+
     @Test func geminiAnswersEachModelFunctionTurnWithOneResponsePerCall() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

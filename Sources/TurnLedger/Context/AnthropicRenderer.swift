@@ -51,16 +51,26 @@ enum AnthropicRenderer {
         return .object(body)
     }
 
-    /// Messages in order, merging consecutive messages of one role, as the API requires.
+    /// Messages in order, merging consecutive messages of one role, as the API requires. When
+    /// two assistant entries merge, verbatim blocks (thinking) stay ahead of text and tool use:
+    /// with extended thinking the API wants an assistant message to start with its thinking.
     private struct MessageList {
         var messages: [(role: String, blocks: [JSONNode])] = []
         var isEmpty: Bool { messages.isEmpty }
 
         mutating func append(role: String, blocks: [JSONNode]) {
-            if messages.last?.role == role {
-                messages[messages.count - 1].blocks += blocks
-            } else {
+            guard messages.last?.role == role else {
                 messages.append((role: role, blocks: blocks))
+                return
+            }
+            let last = messages.count - 1
+            let leadingRaw = blocks.prefix { if case .raw = $0 { true } else { false } }
+            if role == "assistant", !leadingRaw.isEmpty {
+                let insertAt = messages[last].blocks.prefix { if case .raw = $0 { true } else { false } }.count
+                messages[last].blocks.insert(contentsOf: leadingRaw, at: insertAt)
+                messages[last].blocks += blocks.dropFirst(leadingRaw.count)
+            } else {
+                messages[last].blocks += blocks
             }
         }
     }
