@@ -68,6 +68,17 @@ struct InvariantCheck: Sendable {
                 HAVING min(e.seq) != COALESCE(s.parentSeq, 0) + 1
                 """),
         InvariantCheck(
+            name: "summary_splits_turn",
+            sql: """
+                SELECT 'session ' || quote(s.sessionId) || ' seq ' || s.seq || ': the summary of '
+                    || s.summaryFrom || '...' || s.summaryTo || ' splits the turn at seq ' || e.seq
+                FROM entry s
+                JOIN entry e ON e.sessionId = s.sessionId AND e.callCount > 0
+                WHERE s.summaryTo IS NOT NULL
+                  AND ((e.seq <= s.summaryTo AND s.summaryTo < e.seq + e.callCount)
+                    OR (e.seq < s.summaryFrom AND s.summaryFrom <= e.seq + e.callCount))
+                """),
+        InvariantCheck(
             name: "entry_without_session",
             sql: """
                 SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the session does not exist'

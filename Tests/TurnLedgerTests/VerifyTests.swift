@@ -47,6 +47,26 @@ import TurnLedger
         #expect(report.problems.contains { $0.detail == "trigger entryIsAppendOnlyOnDelete is missing" })
     }
 
+    @Test func aSummaryThatSplitsATurnWrittenBehindTheStoresBackIsReported() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await Scenario.parallelCallsWithAnError(temp.ledger)  // the turn at 3...5
+        try await temp.rawConnection(foreignKeys: true).write { db in
+            try db.execute(
+                sql: """
+                    DROP TRIGGER summaryCoversWholeTurns;
+                    INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
+                        VALUES ('s1', 7, 'user', '[]', '2026-01-01 00:00:00.000', 2, 4);
+                    """)
+        }
+        let problems = try await temp.ledger.verify().problems
+        #expect(
+            problems.contains(
+                .init(
+                    check: "summary_splits_turn",
+                    detail: "session 's1' seq 7: the summary of 2...4 splits the turn at seq 3")))
+    }
+
     @Test func aStrayResultLeftByARawWriterWithoutForeignKeysIsReportedAndBlocksTheSession() async throws {
         // Without foreign keys SQLite cannot check at COMMIT; the triggers confine the damage to
         // a staged turn, which blocks the session and which verify names.
