@@ -41,4 +41,23 @@ import Testing
         #expect(try PartsCodec.decode(#"[{"type":"text","text":"x","extra":1}]"#) == [.text("x")])
         #expect(throws: (any Error).self) { try PartsCodec.decode(#"[{"type":"video"}]"#) }
     }
+
+    @Test func randomTextsReadBackTheSameThroughTheFastReaderAndThroughFoundation() throws {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = [
+            "a", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "東", "🌧", "\u{7F}",
+        ]
+        for _ in 0..<500 {
+            let length = Int.random(in: 0..<40, using: &generator)
+            var text = String.UnicodeScalarView()
+            for _ in 0..<length { text.append(alphabet.randomElement(using: &generator)!) }
+            let parts: [ContentPart] = [
+                .text(String(text)), .opaque(provider: "p", json: "\"" + String(text).count.description + "\""),
+            ]
+            let ours = PartsCodec.encode(parts)
+            let foundation = String(decoding: try JSONEncoder().encode(parts), as: UTF8.self)
+            #expect(try PartsCodec.decode(ours) == parts)
+            #expect(try PartsCodec.decode(foundation) == parts)
+        }
+    }
 }
