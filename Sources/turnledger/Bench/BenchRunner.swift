@@ -2,7 +2,8 @@ import Foundation
 import TurnLedger
 
 /// Runs the benchmark: ingest one durable write per message, as an agent would, then build
-/// the OpenAI Chat context of every session; then check the work, outside the timing.
+/// the OpenAI Chat context of every session; then check the work. Only the writes and the
+/// context builds are timed: reading the file and checking are not.
 struct BenchRunner {
     let ledger: Ledger
     let workload: Workload
@@ -24,19 +25,33 @@ struct BenchRunner {
         var config: String
     }
 
+    /// What the check needs of each session: its lines, and each turn's call order.
+    private struct SessionLog {
+        var lines: [Workload.Location] = []
+        var isResult: [String?] = []  // the call id of each line that is a tool result
+        var callOrders: [[String]] = []
+    }
+
     func run(config: String) async throws -> Report {
         let clock = ContinuousClock()
-        var sessions: [String] = []
-        var known: Set<String> = []
+        var order: [String] = []
+        var logs: [String: SessionLog] = [:]
         var pending: [String: Set<String>] = [:]  // unanswered call ids of each open turn
-        let ingest = try await clock.measure {
-            for line in workload.lines {
-                let id = line.session
-                if known.insert(id).inserted {
-                    sessions.append(id)
-                    try await ledger.createSession(id: id)
-                }
-                let message = line.message
+        var ingest = Duration.zero
+        var messages = 0
+        try await workload.forEachLine { line in
+            let id = line.session
+            let message = line.message
+            messages += 1
+            if logs[id] == nil {
+                order.append(id)
+                logs[id] = SessionLog()
+                ingest += try await clock.measure { try await ledger.createSession(id: id) }
+            }
+            logs[id]?.lines.append(line.location)
+            logs[id]?.isResult.append(message.role == .tool ? message.toolCallId ?? "" : nil)
+            if !message.toolCalls.isEmpty { logs[id]?.callOrders.append(message.toolCalls.map(\.id)) }
+            ingest += try await clock.measure {
                 switch message.role {
                 case .assistant where !message.toolCalls.isEmpty:
                     try await ledger.openTurn(in: id, parts: message.parts, calls: message.toolCalls)
@@ -56,69 +71,64 @@ struct BenchRunner {
             }
         }
         var latencies: [Duration] = []
-        var bodies: [String: String] = [:]
-        let read = try await clock.measure {
-            for id in sessions {
-                let start = clock.now
-                bodies[id] = try await ledger.context(for: id, format: .openAIChat).body
-                latencies.append(clock.now - start)
-            }
+        for id in order {
+            latencies.append(try await clock.measure { _ = try await ledger.context(for: id, format: .openAIChat) })
         }
-        let (persisted, mismatches) = try await check(bodies: bodies)
+        var persisted = 0
+        var mismatches = 0
+        for id in order {
+            persisted += try await ledger.entries(in: id).count
+            if try await !matches(id, logs[id] ?? SessionLog()) { mismatches += 1 }
+        }
+        let read = latencies.reduce(Duration.zero, +)
         latencies.sort()
-        let seconds = { (duration: Duration) in
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
         let percentile = { (p: Double) in
             latencies.isEmpty
-                ? 0 : seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000
+                ? 0 : Self.seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000
         }
         return Report(
-            messages: workload.lines.count,
-            sessions: sessions.count,
-            ingest_s: seconds(ingest),
-            ingest_msgs_per_s: Double(workload.lines.count) / seconds(ingest),
-            read_s: seconds(read),
-            read_sessions_per_s: Double(sessions.count) / seconds(read),
+            messages: messages,
+            sessions: order.count,
+            ingest_s: Self.seconds(ingest),
+            ingest_msgs_per_s: Double(messages) / Self.seconds(ingest),
+            read_s: Self.seconds(read),
+            read_sessions_per_s: Double(order.count) / Self.seconds(read),
             context_p50_ms: percentile(0.50),
             context_p99_ms: percentile(0.99),
             peak_rss_mb: Self.peakResidentMegabytes(),
             persisted: persisted,
             roundtrip_mismatches: mismatches,
-            ok: persisted == workload.lines.count && mismatches == 0,
+            ok: persisted == messages && mismatches == 0,
             config: config
         )
     }
 
-    /// Every message stored, and every rendered history equal to the session's messages with
-    /// each turn's results in call order.
-    private func check(bodies: [String: String]) async throws -> (persisted: Int, mismatches: Int) {
-        var expected: [String: [NSDictionary]] = [:]
-        var callOrder: [String: [String]] = [:]
-        var heldResults: [String: [String: NSDictionary]] = [:]
-        for (line, original) in zip(workload.lines, workload.originals) {
-            let id = line.session
-            if line.message.role == .tool {
-                heldResults[id, default: [:]][line.message.toolCallId ?? ""] = original
-                if heldResults[id]?.count == callOrder[id]?.count {
-                    expected[id, default: []] += (callOrder[id] ?? []).compactMap { heldResults[id]?[$0] }
-                    heldResults[id] = nil
-                    callOrder[id] = nil
-                }
+    /// Whether the session's rendered history equals its messages, each turn's results in call order.
+    private func matches(_ id: String, _ log: SessionLog) async throws -> Bool {
+        let originals = try workload.originals(at: log.lines)
+        var expected: [NSDictionary] = []
+        var held: [String: NSDictionary] = [:]
+        var turns = log.callOrders.makeIterator()
+        var callOrder: [String] = []
+        for (original, resultCallID) in zip(originals, log.isResult) {
+            guard let resultCallID else {
+                expected.append(original)
+                if original["tool_calls"] != nil { callOrder = turns.next() ?? [] }
                 continue
             }
-            expected[id, default: []].append(original)
-            if !line.message.toolCalls.isEmpty { callOrder[id] = line.message.toolCalls.map(\.id) }
+            held[resultCallID] = original
+            if held.count == callOrder.count {
+                expected += callOrder.compactMap { held[$0] }
+                held = [:]
+            }
         }
-        var persisted = 0
-        var mismatches = 0
-        for (id, messages) in expected {
-            persisted += try await ledger.entries(in: id).count
-            let body = try JSONSerialization.jsonObject(with: Data((bodies[id] ?? "").utf8)) as? [String: Any]
-            let rendered = body?["messages"] as? [NSDictionary] ?? []
-            if rendered != messages { mismatches += 1 }
-        }
-        return (persisted, mismatches)
+        let body = try await ledger.context(for: id, format: .openAIChat).body
+        let rendered = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["messages"]
+        return (rendered as? [NSDictionary] ?? []) == expected
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The peak resident set of this process (VmHWM), in MB.

@@ -21,7 +21,7 @@ struct BenchCommand: AsyncParsableCommand {
     var durability: LedgerConfiguration.Durability = .processCrash
 
     func run() async throws {
-        let workload = try Workload(contentsOf: workload)
+        let workload = Workload(path: workload)
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: db + suffix)
         }
