@@ -9,7 +9,7 @@ CREATE TABLE entry (
     sessionId TEXT NOT NULL REFERENCES session(id),
     seq INTEGER NOT NULL CHECK (seq >= 1),
     role TEXT NOT NULL CHECK (role IN ('system', 'developer', 'user', 'assistant')),
-    parts TEXT NOT NULL CHECK (json_valid(parts) AND json_type(parts) = 'array'),
+    parts TEXT NOT NULL CHECK (json_valid(parts) AND substr(parts, 1, 1) = '['),  -- one JSON parse per insert
     callCount INTEGER NOT NULL DEFAULT 0 CHECK (callCount >= 0 AND (callCount = 0 OR role = 'assistant')),
     idempotencyKey TEXT CHECK (idempotencyKey IS NULL OR length(idempotencyKey) > 0),
     createdAt TEXT NOT NULL,
@@ -48,7 +48,7 @@ CREATE TABLE toolResult (
     seq INTEGER NOT NULL GENERATED ALWAYS AS (turnSeq + 1 + position) VIRTUAL,
     callId TEXT NOT NULL,
     outcome TEXT NOT NULL CHECK (outcome IN ('success', 'error', 'cancelled', 'interrupted')),
-    parts TEXT NOT NULL CHECK (json_valid(parts) AND json_type(parts) = 'array'),
+    parts TEXT NOT NULL CHECK (json_valid(parts) AND substr(parts, 1, 1) = '['),  -- one JSON parse per insert
     recordedAt TEXT NOT NULL,
     PRIMARY KEY (sessionId, turnSeq, position),
     FOREIGN KEY (sessionId, turnSeq, position) REFERENCES toolCall(sessionId, turnSeq, position)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `entry`: a system, developer, user or assistant message of the log.
-struct EntryRecord: FetchableRecord, PersistableRecord {
+struct EntryRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "entry"
 
     var sessionId: String
@@ -44,16 +44,17 @@ struct EntryRecord: FetchableRecord, PersistableRecord {
         summaryTo = row["summaryTo"]
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["sessionId"] = sessionId
-        container["seq"] = seq
-        container["role"] = role.rawValue
-        container["parts"] = parts
-        container["callCount"] = callCount
-        container["idempotencyKey"] = idempotencyKey
-        container["createdAt"] = Timestamp.format(createdAt)
-        container["summaryFrom"] = summaryFrom
-        container["summaryTo"] = summaryTo
+    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO entry (sessionId, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            sessionId, seq, role.rawValue, parts, callCount, idempotencyKey, Timestamp.format(createdAt), summaryFrom,
+            summaryTo,
+        ])
     }
 
     func entry(calls: [ToolCall]) throws -> Entry {

@@ -1,7 +1,7 @@
 import GRDB
 
 /// A row of `openCall`: a call of an open turn.
-struct OpenCallRecord: FetchableRecord, PersistableRecord {
+struct OpenCallRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openCall"
 
     var sessionId: String
@@ -26,12 +26,11 @@ struct OpenCallRecord: FetchableRecord, PersistableRecord {
         arguments = row["arguments"]
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["sessionId"] = sessionId
-        container["position"] = position
-        container["callId"] = callId
-        container["name"] = name
-        container["arguments"] = arguments
+    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO openCall (sessionId, position, callId, name, arguments) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionId, position, callId, name, arguments])
     }
 
     var call: ToolCall { ToolCall(id: callId, name: name, arguments: arguments) }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `openResult`: a result recorded into an open turn, durable at once.
-struct OpenResultRecord: FetchableRecord, PersistableRecord {
+struct OpenResultRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openResult"
 
     var sessionId: String
@@ -27,11 +27,10 @@ struct OpenResultRecord: FetchableRecord, PersistableRecord {
         recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["sessionId"] = sessionId
-        container["position"] = position
-        container["outcome"] = outcome.rawValue
-        container["parts"] = parts
-        container["recordedAt"] = Timestamp.format(recordedAt)
+    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO openResult (sessionId, position, outcome, parts, recordedAt) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionId, position, outcome.rawValue, parts, Timestamp.format(recordedAt)])
     }
 }

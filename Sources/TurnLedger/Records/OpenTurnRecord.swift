@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
-struct OpenTurnRecord: FetchableRecord, PersistableRecord {
+struct OpenTurnRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openTurn"
 
     var sessionId: String
@@ -30,12 +30,11 @@ struct OpenTurnRecord: FetchableRecord, PersistableRecord {
         openedAt = try Timestamp.parse(row["openedAt"]).orInvalidRow("openedAt")
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["sessionId"] = sessionId
-        container["seq"] = seq
-        container["parts"] = parts
-        container["callCount"] = callCount
-        container["idempotencyKey"] = idempotencyKey
-        container["openedAt"] = Timestamp.format(openedAt)
+    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionId, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt)])
     }
 }

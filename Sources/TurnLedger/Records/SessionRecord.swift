@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A row of `session`.
-struct SessionRecord: FetchableRecord, PersistableRecord {
+struct SessionRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "session"
 
     var id: String
@@ -28,13 +28,12 @@ struct SessionRecord: FetchableRecord, PersistableRecord {
         parentSeq = row["parentSeq"]
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["tenant"] = tenant
-        container["metadata"] = metadata
-        container["createdAt"] = Timestamp.format(createdAt)
-        container["parentSessionId"] = parentSessionId
-        container["parentSeq"] = parentSeq
+    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    func insert(_ db: Database) throws {
+        try db.cachedStatement(
+            sql:
+                "INSERT INTO session (id, tenant, metadata, createdAt, parentSessionId, parentSeq) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [id, tenant, metadata, Timestamp.format(createdAt), parentSessionId, parentSeq])
     }
 
     func session() throws -> Session {
