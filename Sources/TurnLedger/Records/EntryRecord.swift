@@ -48,7 +48,8 @@ struct EntryRecord: FetchableRecord, TableRecord {
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO entry (sessionId, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
+                INSERT INTO entry
+                    (sessionId, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [

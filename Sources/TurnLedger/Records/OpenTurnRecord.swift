@@ -33,8 +33,10 @@ struct OpenTurnRecord: FetchableRecord, TableRecord {
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql:
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES (?, ?, ?, ?, ?, ?)"
+            sql: """
+                INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
         ).execute(arguments: [sessionId, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt)])
     }
 }

@@ -31,8 +31,10 @@ struct SessionRecord: FetchableRecord, TableRecord {
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql:
-                "INSERT INTO session (id, tenant, metadata, createdAt, parentSessionId, parentSeq) VALUES (?, ?, ?, ?, ?, ?)"
+            sql: """
+                INSERT INTO session (id, tenant, metadata, createdAt, parentSessionId, parentSeq)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
         ).execute(arguments: [id, tenant, metadata, Timestamp.format(createdAt), parentSessionId, parentSeq])
     }
 
