@@ -41,8 +41,8 @@ extension Ledger {
         in sessionID: String
     ) throws -> ToolResult {
         let position = try SQLRequest<Int>(
-            sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = ?",
-            arguments: [sessionID, callID],
+            sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = CAST(? AS TEXT)",
+            arguments: [sessionID, Data(callID.utf8)],  // bytes: a call id may hold a NUL
             cached: true
         ).fetchOne(db)
         guard let position else {

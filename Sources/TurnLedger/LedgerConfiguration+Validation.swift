@@ -1,8 +1,13 @@
 /// Input checks that give a precise error before SQLite would give a vague one.
 extension LedgerConfiguration {
-    func checkIdentifier(_ value: String, field: String) throws {
+    /// - Parameter allowsNUL: Ids the model produced (call ids, tool names) are data and may
+    ///   hold anything; ids the caller chooses may not hold NUL, which SQLite clients cut at.
+    func checkIdentifier(_ value: String, field: String, allowsNUL: Bool = false) throws {
         if value.isEmpty {
             throw LedgerError.invalidInput(field: field, reason: "must not be empty")
+        }
+        if !allowsNUL, value.utf8.contains(0) {
+            throw LedgerError.invalidInput(field: field, reason: "must not contain a NUL character")
         }
         if value.utf8.count > maxIdentifierLength {
             throw LedgerError.invalidInput(
@@ -38,8 +43,8 @@ extension LedgerConfiguration {
         }
         var firstPosition: [String: Int] = [:]
         for (position, call) in calls.enumerated() {
-            try checkIdentifier(call.id, field: "calls[\(position)].id")
-            try checkIdentifier(call.name, field: "calls[\(position)].name")
+            try checkIdentifier(call.id, field: "calls[\(position)].id", allowsNUL: true)
+            try checkIdentifier(call.name, field: "calls[\(position)].name", allowsNUL: true)
             if let first = firstPosition[call.id] {
                 throw LedgerError.invalidInput(
                     field: "calls[\(position)].id",

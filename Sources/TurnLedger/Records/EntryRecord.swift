@@ -33,12 +33,12 @@ struct EntryRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = row["sessionId"]
+        sessionId = try row.text("sessionId")
         seq = row["seq"]
         role = try Role(rawValue: row["role"]).orInvalidRow("role")
-        parts = row["parts"]
+        parts = try row.text("parts")
         callCount = row["callCount"]
-        idempotencyKey = row["idempotencyKey"]
+        idempotencyKey = try row.optionalText("idempotencyKey")
         createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
         summaryFrom = row["summaryFrom"]
         summaryTo = row["summaryTo"]

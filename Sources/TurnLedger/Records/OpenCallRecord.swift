@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A row of `openCall`: a call of an open turn.
@@ -18,19 +19,23 @@ struct OpenCallRecord: FetchableRecord, TableRecord {
         self.arguments = arguments
     }
 
-    init(row: Row) {
-        sessionId = row["sessionId"]
+    init(row: Row) throws {
+        sessionId = try row.text("sessionId")
         position = row["position"]
-        callId = row["callId"]
-        name = row["name"]
-        arguments = row["arguments"]
+        callId = try row.text("callId")
+        name = try row.text("name")
+        arguments = try row.text("arguments")
     }
 
-    /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
+    /// Inserts the row through one cached statement. The model's call id, name and arguments are
+    /// bound as bytes and cast to text: GRDB binds a `String` as a C string, which ends at a NUL.
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO openCall (sessionId, position, callId, name, arguments) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [sessionId, position, callId, name, arguments])
+            sql: """
+                INSERT INTO openCall (sessionId, position, callId, name, arguments)
+                VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))
+                """
+        ).execute(arguments: [sessionId, position, Data(callId.utf8), Data(name.utf8), Data(arguments.utf8)])
     }
 
     var call: ToolCall { ToolCall(id: callId, name: name, arguments: arguments) }

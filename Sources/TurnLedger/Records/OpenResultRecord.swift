@@ -20,10 +20,10 @@ struct OpenResultRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = row["sessionId"]
+        sessionId = try row.text("sessionId")
         position = row["position"]
         outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
-        parts = row["parts"]
+        parts = try row.text("parts")
         recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
     }
 

@@ -22,11 +22,11 @@ struct OpenTurnRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = row["sessionId"]
+        sessionId = try row.text("sessionId")
         seq = row["seq"]
-        parts = row["parts"]
+        parts = try row.text("parts")
         callCount = row["callCount"]
-        idempotencyKey = row["idempotencyKey"]
+        idempotencyKey = try row.optionalText("idempotencyKey")
         openedAt = try Timestamp.parse(row["openedAt"]).orInvalidRow("openedAt")
     }
 

@@ -20,11 +20,11 @@ struct SessionRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        id = row["id"]
-        tenant = row["tenant"]
-        metadata = row["metadata"]
+        id = try row.text("id")
+        tenant = try row.optionalText("tenant")
+        metadata = try row.text("metadata")
         createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
-        parentSessionId = row["parentSessionId"]
+        parentSessionId = try row.optionalText("parentSessionId")
         parentSeq = row["parentSeq"]
     }
 

@@ -11,13 +11,13 @@ struct ToolCallRecord: FetchableRecord, PersistableRecord {
     var name: String
     var arguments: String
 
-    init(row: Row) {
-        sessionId = row["sessionId"]
+    init(row: Row) throws {
+        sessionId = try row.text("sessionId")
         turnSeq = row["turnSeq"]
         position = row["position"]
-        callId = row["callId"]
-        name = row["name"]
-        arguments = row["arguments"]
+        callId = try row.text("callId")
+        name = try row.text("name")
+        arguments = try row.text("arguments")
     }
 
     func encode(to container: inout PersistenceContainer) {

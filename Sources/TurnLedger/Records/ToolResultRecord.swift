@@ -14,12 +14,12 @@ struct ToolResultRecord: FetchableRecord, TableRecord {
     var recordedAt: Date
 
     init(row: Row) throws {
-        sessionId = row["sessionId"]
+        sessionId = try row.text("sessionId")
         turnSeq = row["turnSeq"]
         position = row["position"]
-        callId = row["callId"]
+        callId = try row.text("callId")
         outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
-        parts = row["parts"]
+        parts = try row.text("parts")
         recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
     }
 

@@ -1,0 +1,14 @@
+import Foundation
+import GRDB
+
+extension Row {
+    /// A text column read by its bytes. GRDB's `String` conversion reads a C string and stops at
+    /// the first NUL, but ids and arguments are the model's data and may hold one.
+    func text(_ column: String) throws -> String {
+        try optionalText(column) ?? ""
+    }
+
+    func optionalText(_ column: String) throws -> String? {
+        try withUnsafeData(named: column) { data in data.map { String(decoding: $0, as: UTF8.self) } }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import TurnLedger
+
+@Suite struct NulTextTests {
+    @Test func textsCallIdsAndArgumentsWithNULCharactersRoundTripAndCallerIdsRefuseThem() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        await #expect(throws: LedgerError.invalidInput(field: "id", reason: "must not contain a NUL character")) {
+            try await temp.ledger.createSession(id: "s\u{0}1")
+        }
+        let id = "s1"
+        try await temp.ledger.createSession(id: id)
+        try await temp.ledger.append([.text("before\u{0}after")], role: .user, to: id)
+        try await temp.ledger.openTurn(
+            in: id, calls: [ToolCall(id: "call\u{0}0", name: "f", arguments: "{\"a\":\"\u{0}\"}")])
+        try await temp.ledger.recordResult([.text("x\u{0}y")], for: "call\u{0}0", in: id)
+        try await temp.ledger.commitTurn(in: id)
+        let entries = try await temp.ledger.entries(in: id)
+        #expect(entries.map(\.parts) == [[.text("before\u{0}after")], [], [.text("x\u{0}y")]])
+        #expect(entries[1].toolCalls.first?.id == "call\u{0}0")
+        #expect(entries[1].toolCalls.first?.arguments == "{\"a\":\"\u{0}\"}")
+    }
+}
