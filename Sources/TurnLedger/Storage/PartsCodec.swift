@@ -20,20 +20,7 @@ enum PartsCodec {
     }
 
     static func decode(_ text: String) throws -> [ContentPart] {
-        if let objects = FlatJSON.arrayOfStringObjects(text) {
-            let parts = objects.compactMap { object -> ContentPart? in
-                switch object["type"] {
-                case "text": object["text"].map(ContentPart.text)
-                case "image": object["url"].map { .image(url: $0) }
-                case "opaque":
-                    object["provider"].flatMap { provider in
-                        object["json"].map { .opaque(provider: provider, json: $0) }
-                    }
-                default: nil
-                }
-            }
-            if parts.count == objects.count { return parts }
-        }
+        if let parts = PartsReader.parts(text) { return parts }
         // Written by another client in another shape: let Foundation read it, or say why not.
         return try JSONDecoder().decode([ContentPart].self, from: Data(text.utf8))
     }

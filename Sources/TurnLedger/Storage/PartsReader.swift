@@ -1,13 +1,18 @@
-/// A fast reader for the one JSON shape the ledger writes in its `parts` columns: an array of
-/// objects whose values are all strings. Anything else gives nil, and the caller falls back to
-/// `JSONDecoder`; `JSONDecoder` costs more than the rest of reading an entry.
-enum FlatJSON {
-    static func arrayOfStringObjects(_ text: String) -> [[String: String]]? {
+/// A fast reader for the one shape the ledger writes in its `parts` columns (PartsCodec): an
+/// array of objects with the string keys `type`, `text`, `url`, `provider`, `json`. Anything else
+/// gives nil and the caller falls back to `JSONDecoder`, which costs more than the rest of reading
+/// an entry.
+enum PartsReader {
+    static func parts(_ text: String) -> [ContentPart]? {
         var text = text
         return text.withUTF8 { bytes in
             var reader = Reader(bytes: bytes)
-            return reader.arrayOfObjects()
+            return reader.parts()
         }
+    }
+
+    private enum Key {
+        case type, text, url, provider, json
     }
 
     private struct Reader {
@@ -15,7 +20,12 @@ enum FlatJSON {
         var index = 0
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x0A, 0x0D, 0x09: index += 1
+                default: return
+                }
+            }
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
@@ -25,33 +35,70 @@ enum FlatJSON {
             return true
         }
 
-        mutating func arrayOfObjects() -> [[String: String]]? {
+        mutating func parts() -> [ContentPart]? {
             guard consume(UInt8(ascii: "[")) else { return nil }
-            var objects: [[String: String]] = []
-            if consume(UInt8(ascii: "]")) { return finished(objects) }
-            repeat {
-                guard let object = object() else { return nil }
-                objects.append(object)
-            } while consume(UInt8(ascii: ","))
-            guard consume(UInt8(ascii: "]")) else { return nil }
-            return finished(objects)
-        }
-
-        mutating func finished(_ objects: [[String: String]]) -> [[String: String]]? {
+            var parts: [ContentPart] = []
+            if !consume(UInt8(ascii: "]")) {
+                repeat {
+                    guard let part = part() else { return nil }
+                    parts.append(part)
+                } while consume(UInt8(ascii: ","))
+                guard consume(UInt8(ascii: "]")) else { return nil }
+            }
             skipSpace()
-            return index == bytes.count ? objects : nil
+            return index == bytes.count ? parts : nil
         }
 
-        mutating func object() -> [String: String]? {
+        mutating func part() -> ContentPart? {
             guard consume(UInt8(ascii: "{")) else { return nil }
-            var object: [String: String] = [:]
-            if consume(UInt8(ascii: "}")) { return object }
-            repeat {
-                guard let key = string(), consume(UInt8(ascii: ":")), let value = string() else { return nil }
-                object[key] = value
-            } while consume(UInt8(ascii: ","))
-            return consume(UInt8(ascii: "}")) ? object : nil
+            var type: String?
+            var text: String?
+            var url: String?
+            var provider: String?
+            var json: String?
+            if !consume(UInt8(ascii: "}")) {
+                repeat {
+                    guard let key = key(), consume(UInt8(ascii: ":")), let value = string() else { return nil }
+                    switch key {
+                    case .type: type = value
+                    case .text: text = value
+                    case .url: url = value
+                    case .provider: provider = value
+                    case .json: json = value
+                    }
+                } while consume(UInt8(ascii: ","))
+                guard consume(UInt8(ascii: "}")) else { return nil }
+            }
+            switch type {
+            case "text": return text.map(ContentPart.text)
+            case "image": return url.map { .image(url: $0) }
+            case "opaque":
+                guard let provider, let json else { return nil }
+                return .opaque(provider: provider, json: json)
+            default: return nil
+            }
         }
+
+        /// A key with no escapes, matched by its bytes: no `String` is made for it.
+        mutating func key() -> Key? {
+            guard consume(UInt8(ascii: "\"")) else { return nil }
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+                index += 1
+            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let name = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            for (key, spelling) in Self.keys where name.elementsEqual(spelling) {
+                return key
+            }
+            return nil
+        }
+
+        static let keys: [(Key, [UInt8])] = [
+            (.type, Array("type".utf8)), (.text, Array("text".utf8)), (.url, Array("url".utf8)),
+            (.provider, Array("provider".utf8)), (.json, Array("json".utf8)),
+        ]
 
         mutating func string() -> String? {
             guard consume(UInt8(ascii: "\"")) else { return nil }
