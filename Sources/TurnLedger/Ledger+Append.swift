@@ -105,7 +105,7 @@ extension Ledger {
 
     static func entryRecord(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> EntryRecord? {
         try SQLRequest<EntryRecord>(
-            sql: "SELECT * FROM entry WHERE sessionId = ? AND idempotencyKey = ?",
+            sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionId = ? AND idempotencyKey = ?",
             arguments: [sessionID, idempotencyKey],
             cached: true
         ).fetchOne(db)

@@ -15,17 +15,19 @@ extension Ledger {
     static func entries(_ db: Database, in sessionID: String) throws -> [Entry] {
         try Self.requireSession(db, sessionID)
         let messages = try SQLRequest<EntryRecord>(
-            sql: "SELECT * FROM entry WHERE sessionId = ? ORDER BY seq",
+            sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionId = ? ORDER BY seq",
             arguments: [sessionID],
             cached: true
         ).fetchAll(db)
         let calls = try SQLRequest<ToolCallRecord>(
-            sql: "SELECT * FROM toolCall WHERE sessionId = ? ORDER BY turnSeq, position",
+            sql:
+                "SELECT \(ToolCallRecord.selectedColumns) FROM toolCall WHERE sessionId = ? ORDER BY turnSeq, position",
             arguments: [sessionID],
             cached: true
         ).fetchAll(db)
         let results = try SQLRequest<ToolResultRecord>(
-            sql: "SELECT * FROM toolResult WHERE sessionId = ? ORDER BY turnSeq, position",
+            sql:
+                "SELECT \(ToolResultRecord.selectedColumns) FROM toolResult WHERE sessionId = ? ORDER BY turnSeq, position",
             arguments: [sessionID],
             cached: true
         ).fetchAll(db)

@@ -5,7 +5,7 @@ import GRDB
 extension Ledger {
     static func openTurnRecord(_ db: Database, in sessionID: String) throws -> OpenTurnRecord? {
         try SQLRequest<OpenTurnRecord>(
-            sql: "SELECT * FROM openTurn WHERE sessionId = ?",
+            sql: "SELECT \(OpenTurnRecord.selectedColumns) FROM openTurn WHERE sessionId = ?",
             arguments: [sessionID],
             cached: true
         ).fetchOne(db)
@@ -19,12 +19,12 @@ extension Ledger {
 
     static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord) throws -> Turn {
         let calls = try SQLRequest<OpenCallRecord>(
-            sql: "SELECT * FROM openCall WHERE sessionId = ? ORDER BY position",
+            sql: "SELECT \(OpenCallRecord.selectedColumns) FROM openCall WHERE sessionId = ? ORDER BY position",
             arguments: [record.sessionId],
             cached: true
         ).fetchAll(db)
         let results = try SQLRequest<OpenResultRecord>(
-            sql: "SELECT * FROM openResult WHERE sessionId = ? ORDER BY position",
+            sql: "SELECT \(OpenResultRecord.selectedColumns) FROM openResult WHERE sessionId = ? ORDER BY position",
             arguments: [record.sessionId],
             cached: true
         ).fetchAll(db)

@@ -4,6 +4,13 @@ import GRDB
 /// A row of `entry`: a system, developer, user or assistant message of the log.
 struct EntryRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "entry"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = [
+        "sessionId", "seq", "role", "parts", "callCount", "idempotencyKey", "createdAt", "summaryFrom", "summaryTo",
+    ]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var seq: Int
@@ -33,15 +40,15 @@ struct EntryRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        seq = row["seq"]
-        role = try Role(rawValue: row["role"]).orInvalidRow("role")
-        parts = try row.text("parts")
-        callCount = row["callCount"]
-        idempotencyKey = try row.optionalText("idempotencyKey")
-        createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
-        summaryFrom = row["summaryFrom"]
-        summaryTo = row["summaryTo"]
+        sessionId = try row.text(at: 0)
+        seq = row[1]
+        role = try Role(rawValue: row[2]).orInvalidRow("role")
+        parts = try row.text(at: 3)
+        callCount = row[4]
+        idempotencyKey = try row.optionalText(at: 5)
+        createdAt = try Timestamp.parse(row[6]).orInvalidRow("createdAt")
+        summaryFrom = row[7]
+        summaryTo = row[8]
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.

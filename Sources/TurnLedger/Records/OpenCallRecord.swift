@@ -4,6 +4,11 @@ import GRDB
 /// A row of `openCall`: a call of an open turn.
 struct OpenCallRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openCall"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["sessionId", "position", "callId", "name", "arguments"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var position: Int
@@ -20,11 +25,11 @@ struct OpenCallRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        position = row["position"]
-        callId = try row.text("callId")
-        name = try row.text("name")
-        arguments = try row.text("arguments")
+        sessionId = try row.text(at: 0)
+        position = row[1]
+        callId = try row.text(at: 2)
+        name = try row.text(at: 3)
+        arguments = try row.text(at: 4)
     }
 
     /// Inserts the row through one cached statement. The model's call id, name and arguments are

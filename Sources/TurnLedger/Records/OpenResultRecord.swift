@@ -4,6 +4,11 @@ import GRDB
 /// A row of `openResult`: a result recorded into an open turn, durable at once.
 struct OpenResultRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openResult"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["sessionId", "position", "outcome", "parts", "recordedAt"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var position: Int
@@ -20,11 +25,11 @@ struct OpenResultRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        position = row["position"]
-        outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
-        parts = try row.text("parts")
-        recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
+        sessionId = try row.text(at: 0)
+        position = row[1]
+        outcome = try ToolOutcome(rawValue: row[2]).orInvalidRow("outcome")
+        parts = try row.text(at: 3)
+        recordedAt = try Timestamp.parse(row[4]).orInvalidRow("recordedAt")
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.

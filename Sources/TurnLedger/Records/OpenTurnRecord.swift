@@ -4,6 +4,11 @@ import GRDB
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
 struct OpenTurnRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "openTurn"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["sessionId", "seq", "parts", "callCount", "idempotencyKey", "openedAt"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var seq: Int
@@ -22,12 +27,12 @@ struct OpenTurnRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        seq = row["seq"]
-        parts = try row.text("parts")
-        callCount = row["callCount"]
-        idempotencyKey = try row.optionalText("idempotencyKey")
-        openedAt = try Timestamp.parse(row["openedAt"]).orInvalidRow("openedAt")
+        sessionId = try row.text(at: 0)
+        seq = row[1]
+        parts = try row.text(at: 2)
+        callCount = row[3]
+        idempotencyKey = try row.optionalText(at: 4)
+        openedAt = try Timestamp.parse(row[5]).orInvalidRow("openedAt")
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.

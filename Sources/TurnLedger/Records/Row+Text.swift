@@ -4,11 +4,11 @@ import GRDB
 extension Row {
     /// A text column read by its bytes. GRDB's `String` conversion reads a C string and stops at
     /// the first NUL, but ids and arguments are the model's data and may hold one.
-    func text(_ column: String) throws -> String {
-        try optionalText(column) ?? ""
+    func text(at index: Int) throws -> String {
+        try optionalText(at: index) ?? ""
     }
 
-    func optionalText(_ column: String) throws -> String? {
-        try withUnsafeData(named: column) { data in data.map { String(decoding: $0, as: UTF8.self) } }
+    func optionalText(at index: Int) throws -> String? {
+        try withUnsafeData(atIndex: index) { data in data.map { String(decoding: $0, as: UTF8.self) } }
     }
 }

@@ -4,6 +4,11 @@ import GRDB
 /// A row of `session`.
 struct SessionRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "session"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["id", "tenant", "metadata", "createdAt", "parentSessionId", "parentSeq"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var id: String
     var tenant: String?
@@ -20,12 +25,12 @@ struct SessionRecord: FetchableRecord, TableRecord {
     }
 
     init(row: Row) throws {
-        id = try row.text("id")
-        tenant = try row.optionalText("tenant")
-        metadata = try row.text("metadata")
-        createdAt = try Timestamp.parse(row["createdAt"]).orInvalidRow("createdAt")
-        parentSessionId = try row.optionalText("parentSessionId")
-        parentSeq = row["parentSeq"]
+        id = try row.text(at: 0)
+        tenant = try row.optionalText(at: 1)
+        metadata = try row.text(at: 2)
+        createdAt = try Timestamp.parse(row[3]).orInvalidRow("createdAt")
+        parentSessionId = try row.optionalText(at: 4)
+        parentSeq = row[5]
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.

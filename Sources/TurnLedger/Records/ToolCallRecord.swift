@@ -3,6 +3,11 @@ import GRDB
 /// A row of `toolCall`: a committed call, at `position` in the turn whose entry is at `turnSeq`.
 struct ToolCallRecord: FetchableRecord, PersistableRecord {
     static let databaseTableName = "toolCall"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["sessionId", "turnSeq", "position", "callId", "name", "arguments"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var turnSeq: Int
@@ -12,12 +17,12 @@ struct ToolCallRecord: FetchableRecord, PersistableRecord {
     var arguments: String
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        turnSeq = row["turnSeq"]
-        position = row["position"]
-        callId = try row.text("callId")
-        name = try row.text("name")
-        arguments = try row.text("arguments")
+        sessionId = try row.text(at: 0)
+        turnSeq = row[1]
+        position = row[2]
+        callId = try row.text(at: 3)
+        name = try row.text(at: 4)
+        arguments = try row.text(at: 5)
     }
 
     func encode(to container: inout PersistenceContainer) {

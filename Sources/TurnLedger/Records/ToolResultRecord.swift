@@ -4,6 +4,11 @@ import GRDB
 /// A row of `toolResult`: a committed result; its seq is `turnSeq + 1 + position`.
 struct ToolResultRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "toolResult"
+    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
+    /// copy and a hash per column and row.
+    static let columnNames = ["sessionId", "turnSeq", "position", "callId", "outcome", "parts", "recordedAt"]
+    static let selectedColumns = columnNames.joined(separator: ", ")
+    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var turnSeq: Int
@@ -14,13 +19,13 @@ struct ToolResultRecord: FetchableRecord, TableRecord {
     var recordedAt: Date
 
     init(row: Row) throws {
-        sessionId = try row.text("sessionId")
-        turnSeq = row["turnSeq"]
-        position = row["position"]
-        callId = try row.text("callId")
-        outcome = try ToolOutcome(rawValue: row["outcome"]).orInvalidRow("outcome")
-        parts = try row.text("parts")
-        recordedAt = try Timestamp.parse(row["recordedAt"]).orInvalidRow("recordedAt")
+        sessionId = try row.text(at: 0)
+        turnSeq = row[1]
+        position = row[2]
+        callId = try row.text(at: 3)
+        outcome = try ToolOutcome(rawValue: row[4]).orInvalidRow("outcome")
+        parts = try row.text(at: 5)
+        recordedAt = try Timestamp.parse(row[6]).orInvalidRow("recordedAt")
     }
 
     func entry() throws -> Entry {
