@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Ledger {
@@ -11,7 +12,7 @@ extension Ledger {
     ///
     /// ```swift
     /// let context = try await ledger.context(for: "s1", format: .anthropic, maxTokens: 100_000)
-    /// // POST context.body, merged with "model", "max_tokens" and "tools"
+    /// // POST context.data, merged with "model", "max_tokens" and "tools"
     /// ```
     ///
     /// The same log gives the same bytes, for prompt caches. An open turn is not part of it.
@@ -34,7 +35,7 @@ extension Ledger {
         try format.check(body)
         return Context(
             format: format,
-            body: body.text,
+            data: Data(body.bytes),
             renderedSeqs: window.entries.map(\.seq),
             omittedSeqs: window.omitted,
             estimatedTokens: window.tokens

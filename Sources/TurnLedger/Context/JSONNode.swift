@@ -27,12 +27,15 @@ enum JSONNode: Sendable {
         if case .array(let value) = self { value } else { nil }
     }
 
+    /// The serialized document, compact, as text.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
     /// The serialized document, compact, UTF-8.
-    var text: String {
+    var bytes: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(4096)
         write(to: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     private func write(to output: inout [UInt8]) {

@@ -65,6 +65,21 @@ struct EntryRecord: FetchableRecord, TableRecord {
         ])
     }
 
+    /// The entry of a row selected with ``selectedColumns``, read straight from the row: the read
+    /// path of every context build.
+    static func entry(row: Row, in sessionId: String) throws -> Entry {
+        let summaryFrom: Int? = row[7]
+        let summaryTo: Int? = row[8]
+        return Entry(
+            sessionId: sessionId,
+            seq: row[1],
+            role: try Role(rawValue: row[2]).orInvalidRow("role"),
+            parts: try row.parts(at: 3),
+            createdAt: try Timestamp.parse(row[6]).orInvalidRow("createdAt"),
+            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } }
+        )
+    }
+
     func entry(calls: [ToolCall]) throws -> Entry {
         Entry(
             sessionId: sessionId,

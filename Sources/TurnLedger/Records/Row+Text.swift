@@ -8,6 +8,11 @@ extension Row {
         try optionalText(at: index) ?? ""
     }
 
+    /// A `parts` column decoded from its bytes.
+    func parts(at index: Int) throws -> [ContentPart] {
+        try withUnsafeData(atIndex: index) { data in try PartsCodec.decode(bytes: data ?? Data()) }
+    }
+
     func optionalText(at index: Int) throws -> String? {
         try withUnsafeData(atIndex: index) { data in data.map { String(decoding: $0, as: UTF8.self) } }
     }

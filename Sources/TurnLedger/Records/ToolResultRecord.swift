@@ -28,6 +28,21 @@ struct ToolResultRecord: FetchableRecord, TableRecord {
         recordedAt = try Timestamp.parse(row[6]).orInvalidRow("recordedAt")
     }
 
+    /// The `tool` entry of a row selected with ``selectedColumns``, read straight from the row.
+    static func entry(row: Row, in sessionId: String) throws -> Entry {
+        let turnSeq: Int = row[1]
+        let position: Int = row[2]
+        return Entry(
+            sessionId: sessionId,
+            seq: turnSeq + 1 + position,
+            role: .tool,
+            parts: try row.parts(at: 5),
+            toolCallId: try row.text(at: 3),
+            outcome: try ToolOutcome(rawValue: row[4]).orInvalidRow("outcome"),
+            createdAt: try Timestamp.parse(row[6]).orInvalidRow("recordedAt")
+        )
+    }
+
     func entry() throws -> Entry {
         Entry(
             sessionId: sessionId,

@@ -19,6 +19,12 @@ enum PartsCodec {
         ).text
     }
 
+    static func decode(bytes data: Data) throws -> [ContentPart] {
+        let parts = data.withUnsafeBytes { raw in PartsReader.parts(bytes: raw.bindMemory(to: UInt8.self)) }
+        if let parts { return parts }
+        return try JSONDecoder().decode([ContentPart].self, from: data)
+    }
+
     static func decode(_ text: String) throws -> [ContentPart] {
         if let parts = PartsReader.parts(text) { return parts }
         // Written by another client in another shape: let Foundation read it, or say why not.

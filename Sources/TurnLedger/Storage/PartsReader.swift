@@ -5,10 +5,13 @@
 enum PartsReader {
     static func parts(_ text: String) -> [ContentPart]? {
         var text = text
-        return text.withUTF8 { bytes in
-            var reader = Reader(bytes: bytes)
-            return reader.parts()
-        }
+        return text.withUTF8 { bytes in parts(bytes: bytes) }
+    }
+
+    /// Reads the column's bytes as they are, so no `String` is made of the whole column.
+    static func parts(bytes: UnsafeBufferPointer<UInt8>) -> [ContentPart]? {
+        var reader = Reader(bytes: bytes)
+        return reader.parts()
     }
 
     private enum Key {

@@ -122,8 +122,8 @@ struct BenchRunner {
                 held = [:]
             }
         }
-        let body = try await ledger.context(for: id, format: .openAIChat).body
-        let rendered = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["messages"]
+        let data = try await ledger.context(for: id, format: .openAIChat).data
+        let rendered = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["messages"]
         return (rendered as? [NSDictionary] ?? []) == expected
     }
 
