@@ -2,15 +2,11 @@ import Foundation
 import GRDB
 
 /// A row of `entry`: a system, developer, user or assistant message of the log.
-struct EntryRecord: FetchableRecord, TableRecord {
+struct EntryRecord: PositionalRecord {
     static let databaseTableName = "entry"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = [
         "sessionId", "seq", "role", "parts", "callCount", "idempotencyKey", "createdAt", "summaryFrom", "summaryTo",
     ]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var seq: Int

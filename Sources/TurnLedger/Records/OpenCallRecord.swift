@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 /// A row of `openCall`: a call of an open turn.
-struct OpenCallRecord: FetchableRecord, TableRecord {
+struct OpenCallRecord: PositionalRecord {
     static let databaseTableName = "openCall"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = ["sessionId", "position", "callId", "name", "arguments"]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var position: Int

@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 /// A row of `openResult`: a result recorded into an open turn, durable at once.
-struct OpenResultRecord: FetchableRecord, TableRecord {
+struct OpenResultRecord: PositionalRecord {
     static let databaseTableName = "openResult"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = ["sessionId", "position", "outcome", "parts", "recordedAt"]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var position: Int

@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
-struct OpenTurnRecord: FetchableRecord, TableRecord {
+struct OpenTurnRecord: PositionalRecord {
     static let databaseTableName = "openTurn"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = ["sessionId", "seq", "parts", "callCount", "idempotencyKey", "openedAt"]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var seq: Int

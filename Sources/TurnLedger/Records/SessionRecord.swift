@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 /// A row of `session`.
-struct SessionRecord: FetchableRecord, TableRecord {
+struct SessionRecord: PositionalRecord {
     static let databaseTableName = "session"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = ["id", "tenant", "metadata", "createdAt", "parentSessionId", "parentSeq"]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var id: String
     var tenant: String?

@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 /// A row of `toolResult`: a committed result; its seq is `turnSeq + 1 + position`.
-struct ToolResultRecord: FetchableRecord, TableRecord {
+struct ToolResultRecord: PositionalRecord {
     static let databaseTableName = "toolResult"
-    /// The columns `init(row:)` reads, by position: looking columns up by name costs a lowercased
-    /// copy and a hash per column and row.
     static let columnNames = ["sessionId", "turnSeq", "position", "callId", "outcome", "parts", "recordedAt"]
-    static let selectedColumns = columnNames.joined(separator: ", ")
-    static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 
     var sessionId: String
     var turnSeq: Int
