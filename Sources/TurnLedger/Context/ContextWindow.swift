@@ -11,31 +11,29 @@ struct ContextWindow {
         if let summary = log.last(where: { $0.summarizes != nil }), let covered = summary.summarizes {
             rest = [summary] + rest.filter { $0.seq > covered.upperBound && $0.seq != summary.seq }
         }
-        var steps = TranscriptStep.steps(rest)[...]
-        let cost = { (entries: [Entry]) in entries.reduce(0) { $0 + counter.count($1) } }
-        let prefixTokens = cost(Array(prefix))
-        var tokens = prefixTokens + steps.reduce(0) { $0 + cost($1.entries) }
-        if let maxTokens, tokens > maxTokens {
+        let steps = TranscriptStep.steps(rest)
+        // The counter may be a real tokenizer: each entry is counted once.
+        let costs = steps.map { step in step.entries.reduce(0) { $0 + counter.count($1) } }
+        let prefixTokens = prefix.reduce(0) { $0 + counter.count($1) }
+        var start = 0
+        if let maxTokens, prefixTokens + costs.reduce(0, +) > maxTokens {
             var budget = maxTokens - prefixTokens
-            var start = steps.endIndex
-            while start > steps.startIndex, cost(steps[start - 1].entries) <= budget {
-                budget -= cost(steps[start - 1].entries)
+            start = steps.count
+            while start > 0, costs[start - 1] <= budget {
+                budget -= costs[start - 1]
                 start -= 1
             }
-            guard start < steps.endIndex else {
-                throw LedgerError.contextBudgetTooSmall(
-                    maxTokens: maxTokens,
-                    needed: prefixTokens + (steps.last.map { cost($0.entries) } ?? 0)
-                )
+            guard start < steps.count else {
+                throw LedgerError.contextBudgetTooSmall(maxTokens: maxTokens, needed: prefixTokens + (costs.last ?? 0))
             }
-            steps = steps[start...]
             // Start at a user message when one is kept: providers expect the user to speak first.
-            if let firstUser = steps.firstIndex(where: { if case .user = $0 { true } else { false } }) {
-                steps = steps[firstUser...]
+            if let firstUser = steps[start...].firstIndex(where: { if case .user = $0 { true } else { false } }) {
+                start = firstUser
             }
-            tokens = prefixTokens + steps.reduce(0) { $0 + cost($1.entries) }
         }
-        let entries = Array(prefix) + steps.flatMap(\.entries)
+        let kept = steps[start...]
+        let tokens = prefixTokens + costs[start...].reduce(0, +)
+        let entries = Array(prefix) + kept.flatMap(\.entries)
         return ContextWindow(entries: entries, omitted: omittedRanges(log: log, kept: entries), tokens: tokens)
     }
 
