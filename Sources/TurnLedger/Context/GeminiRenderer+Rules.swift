@@ -5,20 +5,21 @@ extension GeminiRenderer {
         let contents = body["contents"]?.array ?? []
         // An empty history is valid here: the caller adds the new user message before sending.
         guard contents.isEmpty || contents.first?["role"]?.string == "user" else {
-            throw violation("first turn is the user's", "contents[0] must have role 'user'")
+            throw ProviderFormat.gemini.violation("first turn is the user's", "contents[0] must have role 'user'")
         }
         var expected: [(id: String, name: String)] = []
         for (index, content) in contents.enumerated() {
             let role = content["role"]?.string ?? ""
             let parts = content["parts"]?.array ?? []
             guard role == "user" || role == "model" else {
-                throw violation("roles", "contents[\(index)] has role '\(role)'; it must be 'user' or 'model'")
+                throw ProviderFormat.gemini.violation(
+                    "roles", "contents[\(index)] has role '\(role)'; it must be 'user' or 'model'")
             }
             guard !parts.isEmpty else {
-                throw violation("no empty parts", "contents[\(index)].parts must not be empty")
+                throw ProviderFormat.gemini.violation("no empty parts", "contents[\(index)].parts must not be empty")
             }
             for part in parts where part["text"] != nil && (part["text"]?.string ?? "").isEmpty {
-                throw violation("no empty text", "contents[\(index)] has an empty text part")
+                throw ProviderFormat.gemini.violation("no empty text", "contents[\(index)] has an empty text part")
             }
             let responses = parts.compactMap { $0["functionResponse"] }.map {
                 (id: $0["id"]?.string ?? "", name: $0["name"]?.string ?? "")
@@ -26,7 +27,7 @@ extension GeminiRenderer {
             guard responses.map(\.id) == expected.map(\.id), responses.map(\.name) == expected.map(\.name),
                 responses.isEmpty || responses.count == parts.count
             else {
-                throw violation(
+                throw ProviderFormat.gemini.violation(
                     "function calls answered",
                     "Please ensure that the number of function response parts is equal to the number of function call "
                         + "parts of the function call turn (contents[\(index)])"
@@ -40,14 +41,10 @@ extension GeminiRenderer {
                 : []
         }
         if !expected.isEmpty {
-            throw violation(
+            throw ProviderFormat.gemini.violation(
                 "function calls answered",
                 "the function calls of contents[\(contents.count - 1)] have no function response turn after them"
             )
         }
-    }
-
-    private static func violation(_ rule: String, _ detail: String) -> LedgerError {
-        LedgerError.contextRuleViolated(format: ProviderFormat.gemini.rawValue, rule: rule, detail: detail)
     }
 }

@@ -77,10 +77,10 @@ enum OpenAIChatRenderer {
             let message = messages[index]
             let role = message["role"]?.string ?? ""
             guard ["system", "developer", "user", "assistant", "tool"].contains(role) else {
-                throw violation("roles", "messages[\(index)] has role '\(role)'")
+                throw ProviderFormat.openAIChat.violation("roles", "messages[\(index)] has role '\(role)'")
             }
             if role == "tool" {
-                throw violation(
+                throw ProviderFormat.openAIChat.violation(
                     "tool follows tool_calls",
                     "messages[\(index)] with role 'tool' must be a response to a preceding message with 'tool_calls'")
             }
@@ -94,7 +94,7 @@ enum OpenAIChatRenderer {
             }
             guard answered.sorted() == callIds.sorted() else {
                 let missing = callIds.filter { !answered.contains($0) }
-                throw violation(
+                throw ProviderFormat.openAIChat.violation(
                     "tool_calls answered",
                     "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
                         + "'tool_call_id'. The following tool_call_ids did not have response messages: "
@@ -102,9 +102,5 @@ enum OpenAIChatRenderer {
                 )
             }
         }
-    }
-
-    private static func violation(_ rule: String, _ detail: String) -> LedgerError {
-        LedgerError.contextRuleViolated(format: ProviderFormat.openAIChat.rawValue, rule: rule, detail: detail)
     }
 }

@@ -75,7 +75,7 @@ enum OpenAIResponsesRenderer {
             case "function_call_output":
                 let id = item["call_id"]?.string ?? ""
                 guard pending.removeValue(forKey: id) != nil else {
-                    throw violation(
+                    throw ProviderFormat.openAIResponses.violation(
                         "output follows call", "No tool call found for function call output with call_id \(id)")
                 }
             case "reasoning":
@@ -84,18 +84,20 @@ enum OpenAIResponsesRenderer {
                 guard let next, nextRole != "user", nextRole != "system", nextRole != "developer",
                     next["type"]?.string != "function_call_output"
                 else {
-                    throw violation(
+                    throw ProviderFormat.openAIResponses.violation(
                         "reasoning has its item",
                         "input[\(index)] of type 'reasoning' was provided without its required following item")
                 }
             default:
                 if let id = pending.keys.sorted().first, item["type"]?.string == "message" {
-                    throw violation("call has output", "No tool output found for function call \(id)")
+                    throw ProviderFormat.openAIResponses.violation(
+                        "call has output", "No tool output found for function call \(id)")
                 }
             }
         }
         if let id = pending.keys.sorted().first {
-            throw violation("call has output", "No tool output found for function call \(id)")
+            throw ProviderFormat.openAIResponses.violation(
+                "call has output", "No tool output found for function call \(id)")
         }
     }
 
@@ -105,9 +107,5 @@ enum OpenAIResponsesRenderer {
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return "" }
         return object["type"] as? String ?? ""
-    }
-
-    private static func violation(_ rule: String, _ detail: String) -> LedgerError {
-        LedgerError.contextRuleViolated(format: ProviderFormat.openAIResponses.rawValue, rule: rule, detail: detail)
     }
 }

@@ -17,4 +17,9 @@ extension ProviderFormat {
         case .gemini: try GeminiRenderer.check(body)
         }
     }
+
+    /// The error for a body of this format that breaks `rule`.
+    func violation(_ rule: String, _ detail: String) -> LedgerError {
+        LedgerError.contextRuleViolated(format: rawValue, rule: rule, detail: detail)
+    }
 }
