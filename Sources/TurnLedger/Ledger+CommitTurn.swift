@@ -47,7 +47,7 @@ extension Ledger {
     /// Every open turn of every session, oldest first.
     public func openTurns() async throws -> [Turn] {
         try await writer.read { db in
-            try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db).map {
+            try Self.openTurnRecords(db).map {
                 try Self.loadOpenTurn(db, $0)
             }
         }

@@ -23,7 +23,7 @@ extension Ledger {
                 try Self.requireSession(db, sessionID)
                 records = try Self.openTurnRecord(db, in: sessionID).map { [$0] } ?? []
             } else {
-                records = try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db)
+                records = try Self.openTurnRecords(db)
             }
             return try records.map { record in
                 try Self.close(

@@ -11,6 +11,11 @@ extension Ledger {
         ).fetchOne(db)
     }
 
+    /// Every staged turn, oldest first.
+    static func openTurnRecords(_ db: Database) throws -> [OpenTurnRecord] {
+        try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db)
+    }
+
     /// The open turn of a session with its calls and the results recorded so far, or nil.
     static func loadOpenTurn(_ db: Database, in sessionID: String) throws -> Turn? {
         guard let record = try openTurnRecord(db, in: sessionID) else { return nil }

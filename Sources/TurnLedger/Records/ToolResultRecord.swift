@@ -39,18 +39,6 @@ struct ToolResultRecord: PositionalRecord {
         )
     }
 
-    func entry() throws -> Entry {
-        Entry(
-            sessionId: sessionId,
-            seq: turnSeq + 1 + position,
-            role: .tool,
-            parts: try PartsCodec.decode(parts),
-            toolCallId: callId,
-            outcome: outcome,
-            createdAt: recordedAt
-        )
-    }
-
     func result() throws -> ToolResult {
         ToolResult(callId: callId, outcome: outcome, parts: try PartsCodec.decode(parts), recordedAt: recordedAt)
     }
