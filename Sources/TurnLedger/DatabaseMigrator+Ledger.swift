@@ -8,6 +8,13 @@ extension DatabaseMigrator {
         ("0002_create_log", PackageResources._002_create_log_sql),
         ("0003_create_open_turn", PackageResources._003_create_open_turn_sql),
         ("0004_guard_log", PackageResources._004_guard_log_sql),
+        ("0005_history", PackageResources._005_history_sql),
+    ]
+
+    /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
+    /// hashes and search rows of the history a database held before they existed.
+    static let ledgerMigrationFollowUps: [String: @Sendable (Database) throws -> Void] = [
+        "0005_history": LogIndex.backfill
     ]
 
     /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a
@@ -29,6 +36,7 @@ extension DatabaseMigrator {
                     sql: "INSERT INTO ledgerMigration (id, sql) VALUES (?, ?)",
                     arguments: [migration.id, sql]
                 )
+                try ledgerMigrationFollowUps[migration.id]?(db)
             }
         }
         return migrator

@@ -21,6 +21,8 @@ public struct Entry: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// For a summary entry (compaction): the seqs it stands in for. They stay in the log.
     public var summarizes: ClosedRange<Int>?
+    /// For an assistant entry: the tokens its model call used, when the caller recorded them.
+    public var usage: TokenUsage?
 
     /// Creates an entry value; entries in the log are written by ``Ledger`` only.
     public init(
@@ -32,7 +34,8 @@ public struct Entry: Sendable, Hashable, Codable {
         toolCallId: String? = nil,
         outcome: ToolOutcome? = nil,
         createdAt: Date,
-        summarizes: ClosedRange<Int>? = nil
+        summarizes: ClosedRange<Int>? = nil,
+        usage: TokenUsage? = nil
     ) {
         self.sessionId = sessionId
         self.seq = seq
@@ -43,5 +46,6 @@ public struct Entry: Sendable, Hashable, Codable {
         self.outcome = outcome
         self.createdAt = createdAt
         self.summarizes = summarizes
+        self.usage = usage
     }
 }

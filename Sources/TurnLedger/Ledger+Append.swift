@@ -17,6 +17,7 @@ extension Ledger {
     ///   - expectedSeq: When set, the append fails unless it lands at this seq.
     ///   - idempotencyKey: When set, a retry with the same key and content returns the entry
     ///     written the first time and writes nothing.
+    ///   - usage: For an assistant message: the tokens its model call used, stored with it.
     /// - Throws: ``LedgerError/seqConflict(sessionID:expected:next:)`` when another writer appended first;
     ///   ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` while the session has an open turn;
     ///   ``LedgerError/idempotencyKeyReused(sessionID:key:)`` when the key was used for other content;
@@ -27,9 +28,10 @@ extension Ledger {
         role: Role,
         to sessionID: String,
         expectedSeq: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        usage: TokenUsage? = nil
     ) async throws -> Entry {
-        let message = try PendingMessage(parts, role: role, configuration: configuration)
+        let message = try PendingMessage(parts, role: role, usage: usage, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let entry = try await writer.write { db in  // one transaction: the checks and the insert see the same log
@@ -45,9 +47,11 @@ extension Ledger {
         var parts: [ContentPart]
         var encodedParts: String
         var summarizes: ClosedRange<Int>?
+        var usage: TokenUsage?
 
         init(
-            _ parts: [ContentPart], role: Role, summarizes: ClosedRange<Int>? = nil, configuration: LedgerConfiguration
+            _ parts: [ContentPart], role: Role, summarizes: ClosedRange<Int>? = nil, usage: TokenUsage? = nil,
+            configuration: LedgerConfiguration
         ) throws {
             if role == .tool {
                 throw LedgerError.invalidInput(
@@ -59,6 +63,11 @@ extension Ledger {
                 throw LedgerError.invalidInput(field: "parts", reason: "a \(role.rawValue) message needs content")
             }
             try configuration.checkParts(parts)
+            if usage != nil, role != .assistant {
+                throw LedgerError.invalidInput(field: "usage", reason: "only an assistant message carries usage")
+            }
+            try configuration.checkUsage(usage)
+            self.usage = usage
             self.role = role
             self.parts = parts
             self.encodedParts = PartsCodec.encode(parts)
@@ -81,7 +90,9 @@ extension Ledger {
             else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }
-            return try original.entry(calls: [])
+            var entry = try original.entry(calls: [])
+            entry.usage = try UsageRecord.usages(db, in: sessionID, seqs: original.seq...original.seq)[original.seq]
+            return entry
         }
         let next = try nextSeq(db, in: sessionID)
         try requireNoOpenTurn(db, in: sessionID)
@@ -100,7 +111,11 @@ extension Ledger {
             summaryTo: message.summarizes?.upperBound
         )
         try record.insert(db)
-        return try record.entry(calls: [])
+        if let usage = message.usage { try UsageRecord(sessionId: sessionID, seq: next, usage: usage).insert(db) }
+        try LogIndex.extend(db, sessionID)
+        var entry = try record.entry(calls: [])
+        entry.usage = message.usage
+        return entry
     }
 
     static func entryRecord(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> EntryRecord? {

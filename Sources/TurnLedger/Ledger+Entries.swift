@@ -5,6 +5,7 @@ extension Ledger {
     ///
     /// Each assistant entry carries its calls, and the result of each call follows it as a
     /// `tool` entry, in call order. An open turn is not part of the log: see ``currentTurn(in:)``.
+    /// A fork's log is its parent's up to the fork point, then its own entries.
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
@@ -13,12 +14,54 @@ extension Ledger {
 
     /// The committed log of a session, inside the caller's transaction. Entries are built straight
     /// from the rows: this is the read path of every context build.
-    static func entries(_ db: Database, in sessionID: String) throws -> [Entry] {
-        try Self.requireSession(db, sessionID)
+    ///
+    /// - Parameters:
+    ///   - seqs: Which messages: an assistant entry in the range comes with all its results,
+    ///     even past the range's end, so a turn is never cut.
+    ///   - limit: At most this many messages (results not counted), the oldest first.
+    static func entries(
+        _ db: Database,
+        in sessionID: String,
+        seqs: ClosedRange<Int> = 1...Int.max,
+        limit: Int? = nil
+    ) throws -> [Entry] {
+        var entries: [Entry] = []
+        var remaining = limit ?? Int.max
+        for segment in try Lineage.of(db, sessionID).segments(within: seqs) where remaining > 0 {
+            let read = try ownEntries(db, segment, as: sessionID, limit: remaining)
+            remaining -= read.messages
+            entries += read.entries
+        }
+        return entries
+    }
+
+    /// The rows `segment` names, as entries of `sessionID`'s history.
+    private static func ownEntries(
+        _ db: Database,
+        _ segment: Lineage.Segment,
+        as sessionID: String,
+        limit: Int
+    ) throws -> (entries: [Entry], messages: Int) {
+        let owner = segment.owner
+        var messages: [Entry] = []
+        let messageRows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(EntryRecord.selectedColumns) FROM entry
+                    WHERE sessionId = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
+                    """),
+            arguments: [owner, segment.seqs.lowerBound, segment.seqs.upperBound, limit])
+        while let row = try messageRows.next() {
+            messages.append(try EntryRecord.entry(row: row, in: sessionID))
+        }
+        guard let last = messages.last else { return ([], 0) }
+        let turns = segment.seqs.lowerBound...last.seq
         let calls = try SQLRequest<ToolCallRecord>(
-            sql:
-                "SELECT \(ToolCallRecord.selectedColumns) FROM toolCall WHERE sessionId = ? ORDER BY turnSeq, position",
-            arguments: [sessionID],
+            sql: """
+                SELECT \(ToolCallRecord.selectedColumns) FROM toolCall
+                WHERE sessionId = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
+                """,
+            arguments: [owner, turns.lowerBound, turns.upperBound],
             cached: true
         ).fetchAll(db)
         var results: [Int: [Entry]] = [:]  // by turn
@@ -26,24 +69,22 @@ extension Ledger {
             db.cachedStatement(
                 sql: """
                     SELECT \(ToolResultRecord.selectedColumns) FROM toolResult
-                    WHERE sessionId = ? ORDER BY turnSeq, position
+                    WHERE sessionId = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
                     """),
-            arguments: [sessionID])
+            arguments: [owner, turns.lowerBound, turns.upperBound])
         while let row = try resultRows.next() {
             results[row[1], default: []].append(try ToolResultRecord.entry(row: row, in: sessionID))
         }
+        let usages = try UsageRecord.usages(db, in: owner, seqs: turns)
         let callsByTurn = Dictionary(grouping: calls, by: \.turnSeq)
         var entries: [Entry] = []
-        let messageRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionId = ? ORDER BY seq"),
-            arguments: [sessionID])
-        while let row = try messageRows.next() {
-            var entry = try EntryRecord.entry(row: row, in: sessionID)
+        entries.reserveCapacity(messages.count + calls.count)
+        for var entry in messages {
             entry.toolCalls = callsByTurn[entry.seq]?.map(\.call) ?? []
+            entry.usage = usages[entry.seq]
             entries.append(entry)
             entries += results[entry.seq] ?? []
         }
-        return entries
+        return (entries, messages.count)
     }
 }

@@ -21,6 +21,8 @@ extension Ledger {
     ///   - calls: At least one; ids unique within the turn.
     ///   - idempotencyKey: When set, a retry with the same key and content returns the turn as it
     ///     stands now (open or committed) and writes nothing.
+    ///   - usage: The tokens the model call used; stored with the assistant entry when the turn
+    ///     is committed.
     /// - Throws: ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)``,
     ///   ``LedgerError/seqConflict(sessionID:expected:next:)``, ``LedgerError/idempotencyKeyReused(sessionID:key:)``,
     ///   ``LedgerError/sessionNotFound(_:)``, ``LedgerError/invalidInput(field:reason:)``.
@@ -30,9 +32,11 @@ extension Ledger {
         parts: [ContentPart] = [],
         calls: [ToolCall],
         expectedSeq: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        usage: TokenUsage? = nil
     ) async throws -> Turn {
         try configuration.checkCalls(calls)
+        try configuration.checkUsage(usage)
         try configuration.checkParts(parts)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
@@ -40,7 +44,7 @@ extension Ledger {
         let turn = try await writer.write { db in
             try Self.openTurn(
                 db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls,
-                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
         }
         logger.trace("opened turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
@@ -54,7 +58,9 @@ extension Ledger {
         encodedParts: String,
         calls: [ToolCall],
         expectedSeq: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        usage: TokenUsage? = nil,
+        openedAt: Date = Timestamp.now()
     ) throws -> Turn {
         if let idempotencyKey, let original = try turn(db, in: sessionID, idempotencyKey: idempotencyKey) {
             guard original.parts == parts, original.calls == calls else {
@@ -67,14 +73,14 @@ extension Ledger {
         if let expectedSeq, expectedSeq != next {
             throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
         }
-        let openedAt = Timestamp.now()
         try OpenTurnRecord(
             sessionId: sessionID,
             seq: next,
             parts: encodedParts,
             callCount: calls.count,
             idempotencyKey: idempotencyKey,
-            openedAt: openedAt
+            openedAt: openedAt,
+            usage: try usage.map(JSONColumn.encode)
         ).insert(db)
         for (position, call) in calls.enumerated() {
             try OpenCallRecord(
@@ -92,7 +98,8 @@ extension Ledger {
             calls: calls,
             results: [],
             openedAt: openedAt,
-            isCommitted: false
+            isCommitted: false,
+            usage: usage
         )
     }
 
@@ -124,7 +131,8 @@ extension Ledger {
             calls: calls.map(\.call),
             results: try results.map { try $0.result() },
             openedAt: entry.createdAt,
-            isCommitted: true
+            isCommitted: true,
+            usage: try UsageRecord.usages(db, in: entry.sessionId, seqs: entry.seq...entry.seq)[entry.seq]
         )
     }
 }

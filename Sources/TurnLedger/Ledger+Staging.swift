@@ -51,7 +51,8 @@ extension Ledger {
                 )
             },
             openedAt: record.openedAt,
-            isCommitted: false
+            isCommitted: false,
+            usage: try record.tokenUsage()
         )
     }
 
@@ -114,6 +115,10 @@ extension Ledger {
             idempotencyKey: openTurn.idempotencyKey,
             createdAt: openTurn.openedAt
         ).insert(db)
+        if let usage = try openTurn.tokenUsage() {
+            try UsageRecord(sessionId: openTurn.sessionId, seq: openTurn.seq, usage: usage).insert(db)
+        }
+        try LogIndex.extend(db, openTurn.sessionId)
         var committed = turn
         committed.isCommitted = true
         return committed

@@ -67,3 +67,20 @@ extension LedgerConfiguration {
         }
     }
 }
+
+extension LedgerConfiguration {
+    /// Token counts are never negative; a model name is a non-empty identifier.
+    func checkUsage(_ usage: TokenUsage?) throws {
+        guard let usage else { return }
+        if let model = usage.model { try checkIdentifier(model, field: "usage.model") }
+        let counts = [
+            ("usage.inputTokens", usage.inputTokens), ("usage.outputTokens", usage.outputTokens),
+            ("usage.cachedTokens", usage.cachedTokens), ("usage.reasoningTokens", usage.reasoningTokens),
+        ]
+        for (field, count) in counts {
+            if let count, count < 0 {
+                throw LedgerError.invalidInput(field: field, reason: "must be 0 or more, not \(count)")
+            }
+        }
+    }
+}

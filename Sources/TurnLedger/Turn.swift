@@ -16,6 +16,8 @@ public struct Turn: Sendable, Hashable, Codable {
     public var openedAt: Date
     /// Whether the turn is in the log (`true`) or still in the staging area.
     public var isCommitted: Bool
+    /// The tokens the model call that made this turn used, when the caller recorded them.
+    public var usage: TokenUsage?
 
     /// Creates a turn value; ``Ledger`` returns the real ones.
     public init(
@@ -25,7 +27,8 @@ public struct Turn: Sendable, Hashable, Codable {
         calls: [ToolCall],
         results: [ToolResult],
         openedAt: Date,
-        isCommitted: Bool
+        isCommitted: Bool,
+        usage: TokenUsage? = nil
     ) {
         self.sessionId = sessionId
         self.seq = seq
@@ -34,6 +37,7 @@ public struct Turn: Sendable, Hashable, Codable {
         self.results = results
         self.openedAt = openedAt
         self.isCommitted = isCommitted
+        self.usage = usage
     }
 
     /// The ids of the calls that have no result yet, in call order.

@@ -85,7 +85,7 @@ import TurnLedger
             ],
             // A user row sneaking in under an open turn's staged rows.
             [
-                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
                 "INSERT INTO openCall VALUES ('s1', 0, 'call_x', 'fetch', '{}')",
                 "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
             ],
@@ -109,11 +109,11 @@ import TurnLedger
         let attempts: [[String]] = [
             [result],
             [
-                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
                 "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
             ],
             [
-                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
                 "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
             ],
         ]
@@ -132,7 +132,7 @@ import TurnLedger
         let error = try failingTransaction(
             raw,
             [
-                "INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
                 "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
                     + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')",
             ])
@@ -147,7 +147,7 @@ import TurnLedger
         try await raw.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO openTurn VALUES ('s1', 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
+                    INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
                     INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
                         VALUES ('s1', 5, 0, 'call_x', 'error', '[{"type":"text","text":"boom"}]', '2026-01-01 00:00:00.000');
                     INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}');

@@ -4,7 +4,7 @@ import GRDB
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
 struct OpenTurnRecord: PositionalRecord {
     static let databaseTableName = "openTurn"
-    static let columnNames = ["sessionId", "seq", "parts", "callCount", "idempotencyKey", "openedAt"]
+    static let columnNames = ["sessionId", "seq", "parts", "callCount", "idempotencyKey", "openedAt", "usage"]
 
     var sessionId: String
     var seq: Int
@@ -12,14 +12,19 @@ struct OpenTurnRecord: PositionalRecord {
     var callCount: Int
     var idempotencyKey: String?
     var openedAt: Date
+    var usage: String?  // a TokenUsage as a JSON object
 
-    init(sessionId: String, seq: Int, parts: String, callCount: Int, idempotencyKey: String?, openedAt: Date) {
+    init(
+        sessionId: String, seq: Int, parts: String, callCount: Int, idempotencyKey: String?, openedAt: Date,
+        usage: String? = nil
+    ) {
         self.sessionId = sessionId
         self.seq = seq
         self.parts = parts
         self.callCount = callCount
         self.idempotencyKey = idempotencyKey
         self.openedAt = openedAt
+        self.usage = usage
     }
 
     init(row: Row) throws {
@@ -29,15 +34,21 @@ struct OpenTurnRecord: PositionalRecord {
         callCount = row[3]
         idempotencyKey = try row.optionalText(at: 4)
         openedAt = try Timestamp.parse(row[5]).orInvalidRow("openedAt")
+        usage = try row.optionalText(at: 6)
+    }
+
+    /// The staged usage, decoded.
+    func tokenUsage() throws -> TokenUsage? {
+        try usage.map { try JSONColumn.decode(TokenUsage.self, from: $0) }
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt, usage)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [sessionId, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt)])
+        ).execute(arguments: [sessionId, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt), usage])
     }
 }

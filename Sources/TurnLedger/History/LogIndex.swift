@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The hash chain and the search rows of the log, extended in the transaction that appends
+/// the rows they describe.
+enum LogIndex {
+    /// The hash before a session's first own seq when it has no parent.
+    static let genesis = Data(repeating: 0, count: 32)
+
+    /// Hashes and indexes every own log row of `sessionId` that has no hash yet. Called by
+    /// every write that adds log rows, inside its transaction.
+    static func extend(_ db: Database, _ sessionId: String) throws {
+        let head = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
+            arguments: [sessionId])
+        var previous: Data
+        let after: Int
+        if let head {
+            after = head[0]
+            previous = head[1]
+        } else {
+            let lineage = try Lineage.of(db, sessionId)
+            after = lineage.forkSeq
+            previous = try hash(db, of: lineage, at: after)
+        }
+        for item in try LogItem.read(db, of: sessionId, after: after) {
+            previous = chain(previous, item)
+            try db.cachedStatement(sql: "INSERT INTO logHash (sessionId, seq, hash) VALUES (?, ?, ?)")
+                .execute(arguments: [sessionId, item.seq, previous])
+            for doc in item.searchDocs { try doc.insert(db) }
+        }
+    }
+
+    /// The hash after `item`, given the hash before it.
+    static func chain(_ previous: Data, _ item: LogItem) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: item.canonical)
+        return Data(hasher.finalize())
+    }
+
+    /// The stored hash at `seq` of a history (in whichever session owns that seq); the genesis
+    /// hash for seq 0.
+    static func hash(_ db: Database, of lineage: Lineage, at seq: Int) throws -> Data {
+        guard seq > 0, let owner = lineage.owner(of: seq) else { return genesis }
+        return try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hash FROM logHash WHERE sessionId = ? AND seq = ?"),
+            arguments: [owner, seq]) ?? genesis
+    }
+
+    /// Hashes and indexes every session's log: run once when the migration that adds the
+    /// tables meets a database with history. Parents come before their forks.
+    static func backfill(_ db: Database) throws {
+        let ids = try String.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE depth(id, level) AS (
+                    SELECT id, 0 FROM session WHERE parentSessionId IS NULL
+                    UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
+                SELECT id FROM depth ORDER BY level, id
+                """)
+        for id in ids { try extend(db, id) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The text form the search index holds, and the FTS5 query of a user's words.
+///
+/// SQLite's `unicode61` tokenizer splits words at spaces and punctuation, which Chinese and
+/// Japanese do not write, and Korean words carry particles. Each Han, Hiragana, Katakana and
+/// Hangul character is therefore set apart with a ZERO WIDTH SPACE (a separator to the
+/// tokenizer, invisible in a snippet) and becomes one token; a query for 東京 is the phrase
+/// "東 京", which matches those characters next to each other.
+enum SearchText {
+    static let separator: Character = "\u{200B}"
+
+    /// `text` with every CJK character set apart.
+    static func indexed(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isCJK) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isCJK(scalar) {
+                out.append("\u{200B}")
+                out.append(scalar)
+                out.append("\u{200B}")
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// A snippet of indexed text as the user wrote it.
+    static func original(_ indexed: String) -> String {
+        indexed.replacingOccurrences(of: "\u{200B}", with: "")
+    }
+
+    /// The FTS5 query matching every word of `words` (each one a phrase, so no word is read as
+    /// FTS5 syntax), or nil when it holds no word.
+    static func query(_ words: String) -> String? {
+        let phrases = words.split(whereSeparator: \.isWhitespace).compactMap { word -> String? in
+            let tokens = indexed(String(word))
+                .split(whereSeparator: { $0 == separator })
+                .map { $0.replacingOccurrences(of: "\"", with: "\"\"") }
+                .filter { !$0.isEmpty }
+            return tokens.isEmpty ? nil : "\"" + tokens.joined(separator: " ") + "\""
+        }
+        return phrases.isEmpty ? nil : phrases.joined(separator: " ")
+    }
+
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3040...0x30FF,  // Hiragana, Katakana
+            0x31F0...0x31FF,  // Katakana phonetic extensions
+            0x3400...0x4DBF,  // CJK extension A
+            0x4E00...0x9FFF,  // CJK unified ideographs
+            0xAC00...0xD7AF,  // Hangul syllables
+            0xF900...0xFAFF,  // CJK compatibility ideographs
+            0xFF66...0xFF9F,  // halfwidth Katakana
+            0x20000...0x3134F:  // CJK extensions B to G
+            true
+        default:
+            false
+        }
+    }
+}
