@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Ledger {
@@ -21,9 +22,45 @@ extension Ledger {
                     problems.append(.init(check: check.name, detail: line))
                 }
             }
-            let names = ["integrity", "guard_trigger"] + InvariantCheck.all.map(\.name)
+            for line in try Self.brokenHashChains(db) {
+                problems.append(.init(check: "hash_chain", detail: line))
+            }
+            let names = ["integrity", "guard_trigger"] + InvariantCheck.all.map(\.name) + ["hash_chain"]
             return VerificationReport(checks: names, problems: problems)
         }
+    }
+
+    /// Recomputes every session's hash chain from its rows and names the first seq whose
+    /// stored hash differs (a row edited, inserted or deleted behind the store's back).
+    static func brokenHashChains(_ db: Database) throws -> [String] {
+        var broken: [String] = []
+        for id in try String.fetchAll(db, sql: "SELECT id FROM session ORDER BY id") {
+            let lineage = try Lineage.of(db, id)
+            var previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
+            var stored: [Int: Data] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT seq, hash FROM logHash WHERE sessionId = ?", arguments: [id])
+            {
+                stored[row[0]] = row[1]
+            }
+            var firstBroken: Int?
+            var seen = Set<Int>()
+            for item in try LogItem.read(db, of: id, after: lineage.forkSeq) {
+                seen.insert(item.seq)
+                previous = LogIndex.chain(previous, item)
+                if stored[item.seq] != previous {
+                    firstBroken = item.seq
+                    break
+                }
+            }
+            if let orphan = stored.keys.filter({ !seen.contains($0) }).min(), orphan < firstBroken ?? Int.max {
+                firstBroken = orphan
+            }
+            if let firstBroken {
+                broken.append("session '\(id)': the hash chain breaks at seq \(firstBroken)")
+            }
+        }
+        return broken
     }
 
     /// The triggers the migrations create, read from their embedded text.

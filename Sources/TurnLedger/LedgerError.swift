@@ -28,6 +28,13 @@ public enum LedgerError: Error, Equatable, Sendable {
     case contextBudgetTooSmall(maxTokens: Int, needed: Int)
     /// An imported history breaks the pairing rules; nothing was written.
     case historyRejected(position: String, reason: String, unansweredCallIDs: [String])
+    /// A seq given to fork at or read as of falls inside a turn: between an assistant entry
+    /// with calls and its last result, where the history never stood.
+    case seqInsideTurn(sessionID: String, seq: Int, turn: ClosedRange<Int>)
+    /// The session has forks, which would lose the start of their history; purge them too.
+    case sessionHasForks(sessionID: String, forkIDs: [String])
+    /// An export line that cannot be imported: its line number and what is wrong.
+    case exportRejected(line: Int, reason: String)
     /// The database holds migrations this version does not know: a newer TurnLedger made it.
     case databaseTooNew(unknownMigrations: [String])
     /// A migration's text changed after it was applied to this database.
@@ -65,6 +72,13 @@ extension LedgerError: CustomStringConvertible {
         case .historyRejected(let position, let reason, let callIDs):
             "The history is refused at \(position): \(reason)"
                 + (callIDs.isEmpty ? "." : "; unanswered calls: \(Self.list(callIDs)).")
+        case .seqInsideTurn(let id, let seq, let turn):
+            "Seq \(seq) of session '\(id)' is inside the turn \(turn.lowerBound)...\(turn.upperBound); "
+                + "use \(turn.lowerBound - 1) (before it) or \(turn.upperBound) (after it)."
+        case .sessionHasForks(let id, let forks):
+            "Session '\(id)' has forks \(Self.list(forks)); purge them with it (includingForks) or first."
+        case .exportRejected(let line, let reason):
+            "Export line \(line): \(reason)."
         case .databaseTooNew(let migrations):
             "The database was written by a newer TurnLedger (unknown migrations: \(Self.list(migrations)))."
         case .migrationChanged(let id):
@@ -88,6 +102,9 @@ extension LedgerError: CustomStringConvertible {
         case .contextRuleViolated: "context_rule_violated"
         case .contextBudgetTooSmall: "context_budget_too_small"
         case .historyRejected: "history_rejected"
+        case .seqInsideTurn: "seq_inside_turn"
+        case .sessionHasForks: "session_has_forks"
+        case .exportRejected: "export_rejected"
         case .databaseTooNew: "database_too_new"
         case .migrationChanged: "migration_changed"
         }

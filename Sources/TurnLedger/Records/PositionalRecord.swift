@@ -11,5 +11,10 @@ extension PositionalRecord {
     /// The columns, for `SELECT \(selectedColumns) FROM …`.
     static var selectedColumns: String { columnNames.joined(separator: ", ") }
 
+    /// The columns of the table aliased `prefix`, for a join.
+    static func selectedColumns(prefix: String) -> String {
+        columnNames.map { "\(prefix).\($0)" }.joined(separator: ", ")
+    }
+
     static var databaseSelection: [any SQLSelectable] { columnNames.map { Column($0) } }
 }

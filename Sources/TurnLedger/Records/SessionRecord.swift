@@ -13,11 +13,16 @@ struct SessionRecord: PositionalRecord {
     var parentSessionId: String?
     var parentSeq: Int?
 
-    init(id: String, tenant: String? = nil, metadata: String, createdAt: Date) {
+    init(
+        id: String, tenant: String? = nil, metadata: String, createdAt: Date, parentSessionId: String? = nil,
+        parentSeq: Int? = nil
+    ) {
         self.id = id
         self.tenant = tenant
         self.metadata = metadata
         self.createdAt = createdAt
+        self.parentSessionId = parentSessionId
+        self.parentSeq = parentSeq
     }
 
     init(row: Row) throws {
@@ -44,7 +49,9 @@ struct SessionRecord: PositionalRecord {
             id: id,
             tenant: tenant,
             metadata: try JSONColumn.decode([String: JSONValue].self, from: metadata),
-            createdAt: createdAt
+            createdAt: createdAt,
+            parentSessionId: parentSessionId,
+            parentSeq: parentSeq
         )
     }
 }

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+
+extension Ledger {
+    /// Writes everything the store holds to `url` as a TurnLedger export (JSON Lines,
+    /// docs/export-format.md): sessions (parents before their forks), each with its log and
+    /// open turn, then the purge audit. Read from one snapshot, so concurrent writes are either
+    /// wholly in it or not at all. The same store always gives the same bytes.
+    ///
+    /// - Returns: How many sessions and lines were written.
+    @discardableResult
+    public func export(to url: URL) async throws -> ExportSummary {
+        try await writer.read { db in
+            var output = try ExportWriter(url: url)
+            defer { output.close() }
+            try output.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
+            let ids = try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE depth(id, level) AS (
+                        SELECT id, 0 FROM session WHERE parentSessionId IS NULL
+                        UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
+                    SELECT d.id FROM depth d JOIN session s ON s.id = d.id ORDER BY d.level, s.createdAt, s.id
+                    """)
+            for id in ids { try Self.exportSession(db, id, to: &output) }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id")
+            {
+                try output.write(
+                    ExportLine.Purge(
+                        session: try row.text(at: 0), tenant: try row.optionalText(at: 1),
+                        requestedBy: try row.text(at: 2), reason: try row.text(at: 3), purgedAt: try row.text(at: 4),
+                        rowCount: row[5]))
+            }
+            let summary = ExportSummary(sessions: ids.count, lines: output.lines + 1)
+            try output.write(ExportLine.End(sessions: summary.sessions, lines: summary.lines))
+            try output.flush()
+            return summary
+        }
+    }
+
+    private static func exportSession(_ db: Database, _ id: String, to output: inout ExportWriter) throws {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: "SELECT \(SessionRecord.selectedColumns), lastActivityAt FROM session WHERE id = ?",
+            arguments: [id])
+        else { return }
+        let session = try SessionRecord(row: row)
+        try output.write(
+            ExportLine.Session(
+                id: session.id, tenant: session.tenant, metadata: session.metadata,
+                createdAt: Timestamp.format(session.createdAt),
+                lastActivityAt: try row.text(at: SessionRecord.columnNames.count),
+                parent: session.parentSessionId.flatMap { parent in
+                    session.parentSeq.map { ExportLine.Parent(session: parent, seq: $0) }
+                }))
+        let hashes = Dictionary(
+            uniqueKeysWithValues: try Row.fetchAll(
+                db, sql: "SELECT seq, hash FROM logHash WHERE sessionId = ?", arguments: [id]
+            ).map { row -> (Int, String) in (row[0], (row[1] as Data).hexString) })
+        let calls = Dictionary(
+            grouping: try ToolCallRecord.filter(Column("sessionId") == id).order(Column("turnSeq"), Column("position"))
+                .fetchAll(db),
+            by: \.turnSeq)
+        let results = Dictionary(
+            grouping: try ToolResultRecord.filter(Column("sessionId") == id)
+                .order(Column("turnSeq"), Column("position")).fetchAll(db),
+            by: \.turnSeq)
+        let usages = try UsageRecord.usages(db, in: id, seqs: 1...Int.max)
+        for entry in try EntryRecord.filter(Column("sessionId") == id).order(Column("seq")).fetchAll(db) {
+            try output.write(
+                ExportLine.Entry(
+                    session: id, seq: entry.seq, role: entry.role.rawValue, parts: entry.parts,
+                    createdAt: Timestamp.format(entry.createdAt), idempotencyKey: entry.idempotencyKey,
+                    summarizes: entry.summaryFrom.flatMap { from in entry.summaryTo.map { [from, $0] } },
+                    calls: (calls[entry.seq] ?? []).map { .init(id: $0.callId, name: $0.name, arguments: $0.arguments) },
+                    usage: usages[entry.seq], hash: hashes[entry.seq] ?? ""))
+            for result in results[entry.seq] ?? [] {
+                let seq = result.turnSeq + 1 + result.position
+                try output.write(
+                    ExportLine.Result(
+                        session: id, seq: seq, callId: result.callId, outcome: result.outcome.rawValue,
+                        parts: result.parts, recordedAt: Timestamp.format(result.recordedAt),
+                        hash: hashes[seq] ?? ""))
+            }
+        }
+        if let turn = try openTurnRecord(db, in: id) {
+            let staged = try OpenResultRecord.filter(Column("sessionId") == id).order(Column("position")).fetchAll(db)
+            try output.write(
+                ExportLine.OpenTurn(
+                    session: id, seq: turn.seq, parts: turn.parts, openedAt: Timestamp.format(turn.openedAt),
+                    idempotencyKey: turn.idempotencyKey, usage: try turn.tokenUsage(),
+                    calls: try OpenCallRecord.filter(Column("sessionId") == id).order(Column("position")).fetchAll(db)
+                        .map { .init(id: $0.callId, name: $0.name, arguments: $0.arguments) },
+                    results: staged.map {
+                        .init(
+                            position: $0.position, outcome: $0.outcome.rawValue, parts: $0.parts,
+                            recordedAt: Timestamp.format($0.recordedAt))
+                    }))
+        }
+    }
+}
+
+/// What an export or an import of one moved.
+public struct ExportSummary: Sendable, Hashable, Codable {
+    public var sessions: Int
+    /// Every line, the header and the closing line included.
+    public var lines: Int
+
+    public init(sessions: Int, lines: Int) {
+        self.sessions = sessions
+        self.lines = lines
+    }
+}
+
+/// Buffered JSON Lines output with a fixed key order (sorted), so exports are reproducible.
+struct ExportWriter {
+    private let handle: FileHandle
+    private var buffer = Data()
+    private let encoder: JSONEncoder
+    private(set) var lines = 0
+
+    init(url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw LedgerError.invalidInput(field: "url", reason: "cannot create \(url.path)")
+        }
+        handle = try FileHandle(forWritingTo: url)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    mutating func write(_ line: some Encodable) throws {
+        buffer.append(try encoder.encode(line))
+        buffer.append(UInt8(ascii: "\n"))
+        lines += 1
+        if buffer.count > 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() { try? handle.close() }
+}
+
+extension Data {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}

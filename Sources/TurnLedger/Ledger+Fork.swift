@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Creates a session that continues `sessionID`'s history after `seq`, without copying it.
+    ///
+    /// The fork's history is its parent's entries 1...`seq` (read from the parent's rows) followed
+    /// by its own; the context builder, search and export see it that way. The fork belongs to
+    /// the parent's tenant. Appending to either session afterwards does not change the other.
+    ///
+    /// ```swift
+    /// try await ledger.fork("s1", at: 4, as: "s1-retry")
+    /// ```
+    ///
+    /// - Throws: ``LedgerError/seqInsideTurn(sessionID:seq:turn:)`` when `seq` would cut a turn
+    ///   from its results; ``LedgerError/invalidInput(field:reason:)`` when `seq` is not in the
+    ///   parent's log; ``LedgerError/sessionNotFound(_:)``; ``LedgerError/sessionAlreadyExists(_:)``.
+    @discardableResult
+    public func fork(
+        _ sessionID: String,
+        at seq: Int,
+        as newID: String,
+        metadata: [String: JSONValue] = [:]
+    ) async throws -> Session {
+        try configuration.checkIdentifier(newID, field: "id")
+        let encodedMetadata = try JSONColumn.encode(metadata)
+        let session = try await writer.write { db in
+            let lineage = try Lineage.of(db, sessionID)
+            try Self.requireWholeTurns(db, lineage, at: seq)
+            guard let parent = try SessionRecord.fetchOne(db, key: sessionID) else {
+                throw LedgerError.sessionNotFound(sessionID)
+            }
+            let record = SessionRecord(
+                id: newID,
+                tenant: parent.tenant,
+                metadata: encodedMetadata,
+                createdAt: Timestamp.now(),
+                parentSessionId: sessionID,
+                parentSeq: seq
+            )
+            do {
+                try record.insert(db)
+            } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw LedgerError.sessionAlreadyExists(newID)
+            }
+            return try record.session()
+        }
+        logger.debug("forked session", metadata: ["session": "\(sessionID)", "seq": "\(seq)", "fork": "\(newID)"])
+        return session
+    }
+
+    /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the
+    /// log and no turn is cut after it.
+    static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int) throws {
+        let next = try nextSeq(db, in: lineage.sessionId)
+        guard seq >= 1, seq < next else {
+            throw LedgerError.invalidInput(
+                field: "seq",
+                reason: next == 1
+                    ? "session '\(lineage.sessionId)' has no entries yet"
+                    : "\(seq) is not in the log of session '\(lineage.sessionId)', which holds 1...\(next - 1)"
+            )
+        }
+        guard let owner = lineage.owner(of: seq) else { return }
+        let turn = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, seq + callCount FROM entry
+                    WHERE sessionId = ? AND seq <= ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
+                    """),
+            arguments: [owner, seq])
+        if let turn {
+            let start: Int = turn[0]
+            let end: Int = turn[1]
+            if seq < end {
+                throw LedgerError.seqInsideTurn(sessionID: lineage.sessionId, seq: seq, turn: start...end)
+            }
+        }
+    }
+}

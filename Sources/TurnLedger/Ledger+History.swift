@@ -1,0 +1,63 @@
+import GRDB
+
+extension Ledger {
+    /// A session's history exactly as it stood when its last seq was `seq`: time travel.
+    ///
+    /// - Throws: ``LedgerError/seqInsideTurn(sessionID:seq:turn:)`` when the history never ended
+    ///   at `seq` (a turn is committed whole); ``LedgerError/invalidInput(field:reason:)`` when
+    ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
+    public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
+        try await writer.read { db in
+            try Self.requireWholeTurns(db, try Lineage.of(db, sessionID), at: seq)
+            return try Self.entries(db, in: sessionID, seqs: 1...seq)
+        }
+    }
+
+    /// The messages of a session whose seq is in `seqs`. A turn is never cut: an assistant
+    /// entry in the range comes with all its results, even those past the range's end.
+    ///
+    /// - Throws: ``LedgerError/sessionNotFound(_:)``.
+    public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
+        try await writer.read { db in try Self.entries(db, in: sessionID, seqs: seqs) }
+    }
+
+    /// One page of a session's history: up to `limit` messages after seq `after`, each
+    /// assistant entry with all its results. Pass the page's `nextAfter` to read the next one;
+    /// it is nil on the last page. Each page reads only its own rows.
+    ///
+    /// ```swift
+    /// var after = 0
+    /// while true {
+    ///     let page = try await ledger.entries(in: "s1", after: after, limit: 100)
+    ///     handle(page.entries)
+    ///     guard let next = page.nextAfter else { break }
+    ///     after = next
+    /// }
+    /// ```
+    ///
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a `limit` below 1 or an
+    ///   `after` below 0; ``LedgerError/sessionNotFound(_:)``.
+    public func entries(in sessionID: String, after: Int, limit: Int) async throws -> EntryPage {
+        guard limit >= 1 else { throw LedgerError.invalidInput(field: "limit", reason: "must be 1 or more, not \(limit)") }
+        guard after >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)") }
+        return try await writer.read { db in
+            let entries = try Self.entries(db, in: sessionID, seqs: (after + 1)...Int.max, limit: limit)
+            let last = entries.last?.seq ?? after
+            let more = try Self.nextSeq(db, in: sessionID) > last + 1
+            return EntryPage(entries: entries, nextAfter: more ? last : nil)
+        }
+    }
+}
+
+/// A page of a session's history.
+public struct EntryPage: Sendable, Hashable, Codable {
+    /// Messages in seq order, each assistant entry followed by its results.
+    public var entries: [Entry]
+    /// The `after` of the next page; nil when this page reaches the end of the log.
+    public var nextAfter: Int?
+
+    public init(entries: [Entry], nextAfter: Int?) {
+        self.entries = entries
+        self.nextAfter = nextAfter
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Removes a whole session: its log, hashes, search rows, usage, open turn and the session
+    /// itself, in one transaction, and records the purge in the audit (``purgeAudit()``). The
+    /// only way anything leaves the log.
+    ///
+    /// - Parameters:
+    ///   - requestedBy: Who asked (a user, a service, a ticket): kept in the audit.
+    ///   - reason: Why: kept in the audit.
+    ///   - includingForks: Purge the session's forks (and theirs) too; without it, a session
+    ///     with forks is refused, since their history starts with its entries.
+    /// - Returns: One audit record per purged session, forks first.
+    /// - Throws: ``LedgerError/sessionHasForks(sessionID:forkIDs:)``; ``LedgerError/sessionNotFound(_:)``;
+    ///   ``LedgerError/invalidInput(field:reason:)`` for an empty reason or requester.
+    @discardableResult
+    public func purge(
+        _ sessionID: String,
+        reason: String,
+        requestedBy: String,
+        includingForks: Bool = false
+    ) async throws -> [PurgeRecord] {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw LedgerError.invalidInput(field: "reason", reason: "a purge needs a reason")
+        }
+        try configuration.checkIdentifier(requestedBy, field: "requestedBy")
+        let records = try await writer.write { db in
+            try Self.requireSession(db, sessionID)
+            let forks = try String.fetchAll(
+                db,
+                sql: """
+                    WITH RECURSIVE fork(id, level) AS (
+                        SELECT id, 1 FROM session WHERE parentSessionId = ?
+                        UNION ALL SELECT s.id, f.level + 1 FROM session s JOIN fork f ON s.parentSessionId = f.id)
+                    SELECT id FROM fork ORDER BY level DESC, id
+                    """,
+                arguments: [sessionID])
+            if !forks.isEmpty, !includingForks {
+                throw LedgerError.sessionHasForks(sessionID: sessionID, forkIDs: forks.reversed())
+            }
+            let now = Timestamp.now()
+            return try (forks + [sessionID]).map { id in
+                try Self.purgeOne(db, id, reason: reason, requestedBy: requestedBy, at: now)
+            }
+        }
+        for record in records {
+            logger.notice(
+                "purged session",
+                metadata: [
+                    "session": "\(record.sessionId)", "rows": "\(record.rowCount)", "by": "\(requestedBy)",
+                ])
+        }
+        return records
+    }
+
+    /// Every purge ever made, oldest first.
+    public func purgeAudit() async throws -> [PurgeRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"
+            ).map { row in
+                PurgeRecord(
+                    sessionId: try row.text(at: 0),
+                    tenant: try row.optionalText(at: 1),
+                    requestedBy: try row.text(at: 2),
+                    reason: try row.text(at: 3),
+                    purgedAt: try Timestamp.parse(row[4]).orInvalidRow("purgedAt"),
+                    rowCount: row[5]
+                )
+            }
+        }
+    }
+
+    /// Deletes one session's rows in the order the foreign keys need, inside a purge marker.
+    private static func purgeOne(
+        _ db: Database, _ id: String, reason: String, requestedBy: String, at now: Date
+    ) throws -> PurgeRecord {
+        let tenant = try String.fetchOne(db, sql: "SELECT tenant FROM session WHERE id = ?", arguments: [id])
+        try db.execute(sql: "INSERT INTO purgeInProgress (sessionId) VALUES (?)", arguments: [id])
+        var rows = 0
+        for table in ["searchDoc", "logHash", "entryUsage", "toolCall", "toolResult", "entry", "openResult", "openCall",
+            "openTurn"]
+        {
+            try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
+            rows += db.changesCount
+        }
+        try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
+        rows += db.changesCount
+        try db.execute(sql: "DELETE FROM purgeInProgress WHERE sessionId = ?", arguments: [id])
+        let record = PurgeRecord(
+            sessionId: id, tenant: tenant, requestedBy: requestedBy, reason: reason, purgedAt: now, rowCount: rows)
+        try db.execute(
+            sql: """
+                INSERT INTO purgeAudit (sessionId, tenant, requestedBy, reason, purgedAt, rowCount)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id, tenant, requestedBy, reason, Timestamp.format(now), rows])
+        return record
+    }
+}

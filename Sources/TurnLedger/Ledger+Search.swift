@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+extension Ledger {
+    /// Full-text search over message text, tool arguments and tool results, best match first.
+    ///
+    /// The index is written in the transaction that appends the log rows, so a search sees
+    /// exactly what is committed. Russian, Japanese and other non-Latin text is searchable.
+    ///
+    /// ```swift
+    /// let hits = try await ledger.search(SearchQuery("timeout", tenant: "acme", roles: [.tool]))
+    /// ```
+    ///
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a query with no word or a bad
+    ///   limit; ``LedgerError/sessionNotFound(_:)`` for an unknown `sessionId`.
+    public func search(_ query: SearchQuery) async throws -> [SearchHit] {
+        guard let match = SearchText.query(query.text) else {
+            throw LedgerError.invalidInput(field: "text", reason: "must hold at least one word")
+        }
+        guard (1...1000).contains(query.limit) else {
+            throw LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not \(query.limit)")
+        }
+        return try await writer.read { db in
+            var conditions = ["searchText MATCH ?"]
+            var arguments: StatementArguments = [query.highlight.open, query.highlight.close, match]
+            if let sessionId = query.sessionId {
+                let segments = try Lineage.of(db, sessionId).segments
+                conditions.append(
+                    "(" + segments.map { _ in "(d.sessionId = ? AND d.seq BETWEEN ? AND ?)" }
+                        .joined(separator: " OR ") + ")")
+                for segment in segments {
+                    arguments += [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]
+                }
+            }
+            if let tenant = query.tenant {
+                conditions.append("d.sessionId IN (SELECT id FROM session WHERE tenant = ?)")
+                arguments += [tenant]
+            }
+            if !query.roles.isEmpty {
+                let roles = query.roles.map(\.rawValue).sorted()
+                conditions.append("d.role IN (\(roles.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += StatementArguments(roles)
+            }
+            if let toolName = query.toolName {
+                conditions.append("d.toolName = CAST(? AS TEXT)")
+                arguments += [Data(toolName.utf8)]
+            }
+            arguments += [query.limit]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
+                        snippet(searchText, 0, ?, ?, '…', 16), searchText.rank
+                    FROM searchText JOIN searchDoc d ON d.id = searchText.rowid
+                    WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY searchText.rank
+                    LIMIT ?
+                    """,
+                arguments: arguments)
+            return try rows.map { row in
+                SearchHit(
+                    sessionId: try query.sessionId ?? row.text(at: 0),
+                    seq: row[1],
+                    kind: try SearchHit.Kind(rawValue: row[2]).orInvalidRow("kind"),
+                    role: try Role(rawValue: row[3]).orInvalidRow("role"),
+                    toolName: try row.optionalText(at: 4),
+                    snippet: SearchText.original(try row.text(at: 5)),
+                    rank: row[6]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+extension Ledger {
+    /// Per tool name: calls, outcomes, error rate and the time from call to result, over the
+    /// committed log (a session's own rows when `sessionId` is set), sorted by name.
+    ///
+    /// - Parameters:
+    ///   - tenant: Only this tenant's sessions.
+    ///   - sessionId: Only this session's own calls.
+    ///   - since: Only calls made (turns opened) at or after this time.
+    public func toolStats(tenant: String? = nil, sessionId: String? = nil, since: Date? = nil) async throws
+        -> [ToolStats]
+    {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let tenant {
+            conditions.append("c.sessionId IN (SELECT id FROM session WHERE tenant = ?)")
+            arguments += [tenant]
+        }
+        if let sessionId {
+            conditions.append("c.sessionId = ?")
+            arguments += [sessionId]
+        }
+        if let since {
+            conditions.append("e.createdAt >= ?")
+            arguments += [Timestamp.format(since)]
+        }
+        let filter = arguments
+        let sql = """
+            SELECT c.name, r.outcome, (julianday(r.recordedAt) - julianday(e.createdAt)) * 86400000.0
+            FROM toolCall c
+            JOIN toolResult r ON r.sessionId = c.sessionId AND r.turnSeq = c.turnSeq AND r.position = c.position
+            JOIN entry e ON e.sessionId = c.sessionId AND e.seq = c.turnSeq
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            """
+        return try await writer.read { db in
+            if let sessionId { try Self.requireSession(db, sessionId) }
+            var outcomes: [String: [ToolOutcome]] = [:]
+            var times: [String: [Double]] = [:]
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: filter)
+            while let row = try rows.next() {
+                let name = try row.text(at: 0)
+                outcomes[name, default: []].append(try ToolOutcome(rawValue: row[1]).orInvalidRow("outcome"))
+                times[name, default: []].append(max(0, row[2] as Double? ?? 0))
+            }
+            return outcomes.keys.sorted().map { name in
+                ToolStats(name: name, outcomes: outcomes[name] ?? [], milliseconds: times[name] ?? [])
+            }
+        }
+    }
+}
