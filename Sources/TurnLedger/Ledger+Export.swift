@@ -24,8 +24,8 @@ extension Ledger {
                     """)
             for id in ids { try Self.exportSession(db, id, to: &output) }
             for row in try Row.fetchAll(
-                db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id")
-            {
+                db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"
+            ) {
                 try output.write(
                     ExportLine.Purge(
                         session: try row.text(at: 0), tenant: try row.optionalText(at: 1),
@@ -40,10 +40,11 @@ extension Ledger {
     }
 
     private static func exportSession(_ db: Database, _ id: String, to output: inout ExportWriter) throws {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: "SELECT \(SessionRecord.selectedColumns), lastActivityAt FROM session WHERE id = ?",
-            arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT \(SessionRecord.selectedColumns), lastActivityAt FROM session WHERE id = ?",
+                arguments: [id])
         else { return }
         let session = try SessionRecord(row: row)
         try output.write(
@@ -73,7 +74,9 @@ extension Ledger {
                     session: id, seq: entry.seq, role: entry.role.rawValue, parts: entry.parts,
                     createdAt: Timestamp.format(entry.createdAt), idempotencyKey: entry.idempotencyKey,
                     summarizes: entry.summaryFrom.flatMap { from in entry.summaryTo.map { [from, $0] } },
-                    calls: (calls[entry.seq] ?? []).map { .init(id: $0.callId, name: $0.name, arguments: $0.arguments) },
+                    calls: (calls[entry.seq] ?? []).map {
+                        .init(id: $0.callId, name: $0.name, arguments: $0.arguments)
+                    },
                     usage: usages[entry.seq], hash: hashes[entry.seq] ?? ""))
             for result in results[entry.seq] ?? [] {
                 let seq = result.turnSeq + 1 + result.position

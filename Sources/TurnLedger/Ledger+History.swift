@@ -38,8 +38,12 @@ extension Ledger {
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a `limit` below 1 or an
     ///   `after` below 0; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, after: Int, limit: Int) async throws -> EntryPage {
-        guard limit >= 1 else { throw LedgerError.invalidInput(field: "limit", reason: "must be 1 or more, not \(limit)") }
-        guard after >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)") }
+        guard limit >= 1 else {
+            throw LedgerError.invalidInput(field: "limit", reason: "must be 1 or more, not \(limit)")
+        }
+        guard after >= 0 else {
+            throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)")
+        }
         return try await writer.read { db in
             let entries = try Self.entries(db, in: sessionID, seqs: (after + 1)...Int.max, limit: limit)
             let last = entries.last?.seq ?? after

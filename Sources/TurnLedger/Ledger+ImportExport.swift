@@ -47,7 +47,8 @@ struct ExportImporter {
             if case .exportRejected = error { throw error }
             throw LedgerError.exportRejected(line: lineNumber, reason: error.description)
         } catch let error as DecodingError {
-            throw LedgerError.exportRejected(line: lineNumber, reason: "not a line of this format (\(error.shortDescription))")
+            throw LedgerError.exportRejected(
+                line: lineNumber, reason: "not a line of this format (\(error.shortDescription))")
         } catch let error as DatabaseError {
             throw LedgerError.exportRejected(line: lineNumber, reason: error.message ?? "\(error)")
         }
@@ -56,7 +57,8 @@ struct ExportImporter {
     /// Checks the closing line and sets each session's activity time as exported.
     mutating func finish() throws -> ExportSummary {
         guard let ended, turn == nil else {
-            throw LedgerError.exportRejected(line: lineNumber, reason: "the file ends before its closing line: truncated")
+            throw LedgerError.exportRejected(
+                line: lineNumber, reason: "the file ends before its closing line: truncated")
         }
         guard ended.lines == lineNumber, ended.sessions == sessions.count else {
             throw LedgerError.exportRejected(
@@ -141,7 +143,8 @@ struct ExportImporter {
                 guard entry.calls.indices.contains(position), entry.calls[position].id == result.callId else {
                     throw reject("result for '\(result.callId)' at seq \(result.seq) answers no call of its turn")
                 }
-                return .init(position: position, outcome: result.outcome, parts: result.parts, recordedAt: result.recordedAt)
+                return .init(
+                    position: position, outcome: result.outcome, parts: result.parts, recordedAt: result.recordedAt)
             })
         _ = try Ledger.seal(db, try Ledger.requireOpenTurn(db, in: entry.session))
         try checkHash(entry.session, entry.seq, entry.hash)
@@ -179,7 +182,9 @@ struct ExportImporter {
             ).insert(db)
         }
         for result in results {
-            guard let outcome = ToolOutcome(rawValue: result.outcome) else { throw reject("outcome '\(result.outcome)'") }
+            guard let outcome = ToolOutcome(rawValue: result.outcome) else {
+                throw reject("outcome '\(result.outcome)'")
+            }
             try OpenResultRecord(
                 sessionId: session, position: result.position, outcome: outcome, parts: result.parts,
                 recordedAt: try date(result.recordedAt)

@@ -81,9 +81,10 @@ extension Ledger {
         let tenant = try String.fetchOne(db, sql: "SELECT tenant FROM session WHERE id = ?", arguments: [id])
         try db.execute(sql: "INSERT INTO purgeInProgress (sessionId) VALUES (?)", arguments: [id])
         var rows = 0
-        for table in ["searchDoc", "logHash", "entryUsage", "toolCall", "toolResult", "entry", "openResult", "openCall",
-            "openTurn"]
-        {
+        for table in [
+            "searchDoc", "logHash", "entryUsage", "toolCall", "toolResult", "entry", "openResult", "openCall",
+            "openTurn",
+        ] {
             try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
             rows += db.changesCount
         }

@@ -26,7 +26,8 @@ extension Ledger {
             if let sessionId = query.sessionId {
                 let segments = try Lineage.of(db, sessionId).segments
                 conditions.append(
-                    "(" + segments.map { _ in "(d.sessionId = ? AND d.seq BETWEEN ? AND ?)" }
+                    "("
+                        + segments.map { _ in "(d.sessionId = ? AND d.seq BETWEEN ? AND ?)" }
                         .joined(separator: " OR ") + ")")
                 for segment in segments {
                     arguments += [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]

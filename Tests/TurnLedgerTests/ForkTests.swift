@@ -70,8 +70,10 @@ import TurnLedger
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
 
-        await #expect(throws: LedgerError.invalidInput(
-            field: "seq", reason: "7 is not in the log of session 's1', which holds 1...6")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "seq", reason: "7 is not in the log of session 's1', which holds 1...6")
+        ) {
             try await temp.ledger.fork("s1", at: 7, as: "f")
         }
         await #expect(throws: LedgerError.sessionNotFound("nope")) {

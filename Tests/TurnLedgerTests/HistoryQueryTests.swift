@@ -17,8 +17,10 @@ import TurnLedger
         await #expect(throws: LedgerError.seqInsideTurn(sessionID: "s1", seq: 3, turn: 3...5)) {
             try await temp.ledger.entries(in: "s1", asOf: 3)
         }
-        await #expect(throws: LedgerError.invalidInput(
-            field: "seq", reason: "0 is not in the log of session 's1', which holds 1...6")) {
+        await #expect(
+            throws: LedgerError.invalidInput(
+                field: "seq", reason: "0 is not in the log of session 's1', which holds 1...6")
+        ) {
             try await temp.ledger.entries(in: "s1", asOf: 0)
         }
     }

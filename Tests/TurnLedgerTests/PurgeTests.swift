@@ -55,7 +55,8 @@ import TurnLedger
 
         for sql in [
             "DELETE FROM entry", "DELETE FROM toolResult", "DELETE FROM logHash", "DELETE FROM searchDoc",
-            "DELETE FROM session", "UPDATE logHash SET hash = zeroblob(32)", "DELETE FROM purgeAudit", "UPDATE purgeAudit SET reason = 'x'",
+            "DELETE FROM session", "UPDATE logHash SET hash = zeroblob(32)", "DELETE FROM purgeAudit",
+            "UPDATE purgeAudit SET reason = 'x'",
         ] {
             #expect(throws: DatabaseError.self, "\(sql)") { try raw.write { db in try db.execute(sql: sql) } }
         }

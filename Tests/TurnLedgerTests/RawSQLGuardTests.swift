@@ -109,11 +109,13 @@ import TurnLedger
         let attempts: [[String]] = [
             [result],
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                result, "DELETE FROM openTurn",
                 "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
             ],
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')", result, "DELETE FROM openTurn",
+                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                result, "DELETE FROM openTurn",
                 "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
             ],
         ]

@@ -76,7 +76,8 @@ import TurnLedger
         let temp = try TemporaryLedger()
         defer { temp.remove() }
 
-        await #expect(throws: LedgerError.invalidInput(field: "cursor", reason: "is not a cursor this store returned")) {
+        await #expect(throws: LedgerError.invalidInput(field: "cursor", reason: "is not a cursor this store returned"))
+        {
             try await temp.ledger.sessions(matching: SessionQuery(cursor: "%%%"))
         }
         await #expect(throws: LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not 0")) {

@@ -42,8 +42,9 @@ import TurnLedger
             try db.execute(sql: "DROP TRIGGER entryUsageIsAppendOnlyOnUpdate; UPDATE entryUsage SET inputTokens = 1")
         }
 
-        #expect(try await temp.ledger.verify().problems.map(\.detail).contains(
-            "session 's1': the hash chain breaks at seq 2"))
+        #expect(
+            try await temp.ledger.verify().problems.map(\.detail).contains(
+                "session 's1': the hash chain breaks at seq 2"))
     }
 
     @Test func aDatabaseWrittenBeforeTheChainGetsItsHashesAndSearchRowsWhenOpened() async throws {

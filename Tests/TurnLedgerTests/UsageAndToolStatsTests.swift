@@ -11,7 +11,8 @@ import TurnLedger
             try await temp.ledger.append([.text("hi")], role: .user, to: id)
             try await temp.ledger.append(
                 [.text("hello")], role: .assistant, to: id,
-                usage: TokenUsage(model: "claude-x", inputTokens: 10, outputTokens: 5, cachedTokens: 4, reasoningTokens: 1))
+                usage: TokenUsage(
+                    model: "claude-x", inputTokens: 10, outputTokens: 5, cachedTokens: 4, reasoningTokens: 1))
         }
         try await temp.ledger.openTurn(in: "a", calls: [Fixtures.weather], usage: TokenUsage(inputTokens: 30))
         try await temp.ledger.recordResult([.text("ok")], for: Fixtures.weather.id, in: "a")
@@ -21,10 +22,14 @@ import TurnLedger
         #expect(entries[1].usage?.model == "claude-x")
         #expect(entries[2].usage == TokenUsage(inputTokens: 30))
         #expect(entries[0].usage == nil)
-        #expect(try await temp.ledger.usageTotals(in: "a") == UsageTotals(
-            entries: 2, inputTokens: 40, outputTokens: 5, cachedTokens: 4, reasoningTokens: 1))
-        #expect(try await temp.ledger.usageTotals(tenant: "acme") == UsageTotals(
-            entries: 3, inputTokens: 50, outputTokens: 10, cachedTokens: 8, reasoningTokens: 2))
+        #expect(
+            try await temp.ledger.usageTotals(in: "a")
+                == UsageTotals(
+                    entries: 2, inputTokens: 40, outputTokens: 5, cachedTokens: 4, reasoningTokens: 1))
+        #expect(
+            try await temp.ledger.usageTotals(tenant: "acme")
+                == UsageTotals(
+                    entries: 3, inputTokens: 50, outputTokens: 10, cachedTokens: 8, reasoningTokens: 2))
         #expect(try await temp.ledger.usageTotals(tenant: "nobody") == UsageTotals())
     }
 
@@ -33,10 +38,14 @@ import TurnLedger
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
 
-        await #expect(throws: LedgerError.invalidInput(field: "usage", reason: "only an assistant message carries usage")) {
+        await #expect(
+            throws: LedgerError.invalidInput(field: "usage", reason: "only an assistant message carries usage")
+        ) {
             try await temp.ledger.append([.text("hi")], role: .user, to: "s1", usage: TokenUsage(inputTokens: 1))
         }
-        await #expect(throws: LedgerError.invalidInput(field: "usage.outputTokens", reason: "must be 0 or more, not -1")) {
+        await #expect(
+            throws: LedgerError.invalidInput(field: "usage.outputTokens", reason: "must be 0 or more, not -1")
+        ) {
             try await temp.ledger.openTurn(in: "s1", calls: [Fixtures.weather], usage: TokenUsage(outputTokens: -1))
         }
         #expect(try await temp.ledger.entries(in: "s1").isEmpty)

@@ -151,7 +151,7 @@ extension OpenAIChatMessage {
                             field: "content[\(index)]",
                             reason:
                                 #"a part must be {"type":"text","text":…} or "#
-                                    + #"{"type":"image_url","image_url":{"url":…}}"#
+                                + #"{"type":"image_url","image_url":{"url":…}}"#
                         )
                     }
                 })

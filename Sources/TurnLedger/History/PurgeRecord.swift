@@ -10,7 +10,8 @@ public struct PurgeRecord: Sendable, Hashable, Codable {
     /// Every row removed: log rows, hashes, search rows, usage, staging rows and the session.
     public var rowCount: Int
 
-    public init(sessionId: String, tenant: String?, requestedBy: String, reason: String, purgedAt: Date, rowCount: Int) {
+    public init(sessionId: String, tenant: String?, requestedBy: String, reason: String, purgedAt: Date, rowCount: Int)
+    {
         self.sessionId = sessionId
         self.tenant = tenant
         self.requestedBy = requestedBy
