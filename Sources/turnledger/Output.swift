@@ -45,6 +45,13 @@ enum Output {
         return [session.id, createdAt, session.tenant].compactMap { $0 }.joined(separator: "\t")
     }
 
+    static func describe(_ summary: SessionSummary) -> String {
+        [
+            summary.session.id, summary.lastActivityAt.formatted(.iso8601), "seq \(summary.lastSeq)",
+            summary.hasOpenTurn ? "open turn" : nil, summary.session.tenant,
+        ].compactMap { $0 }.joined(separator: "\t")
+    }
+
     private static func summary(_ parts: [ContentPart]) -> String {
         parts.map { part in
             switch part {

@@ -162,8 +162,9 @@ import TurnLedger
         #expect(entries.suffix(2).map(\.role) == [.assistant, .tool])
         #expect(entries.last?.outcome == .error)
         // Valid, but written behind the store's back: outside the hash chain, and verify says so.
-        #expect(try await temp.ledger.verify().problems.map(\.detail) == [
-            "session 's1': the hash chain breaks at seq 5"
-        ])
+        #expect(
+            try await temp.ledger.verify().problems.map(\.detail) == [
+                "session 's1': the hash chain breaks at seq 5"
+            ])
     }
 }
