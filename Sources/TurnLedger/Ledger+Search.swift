@@ -47,12 +47,18 @@ extension Ledger {
                 arguments += [Data(toolName.utf8)]
             }
             arguments += [query.limit]
+            // Within one session, walk its own search rows and test each against the index
+            // (a rowid lookup): the cost follows the session's size, not the database's.
+            let from =
+                query.sessionId == nil
+                ? "searchText JOIN searchDoc d ON d.id = searchText.rowid"
+                : "searchDoc d CROSS JOIN searchText ON searchText.rowid = d.id"
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
                         snippet(searchText, 0, ?, ?, '…', 16), searchText.rank
-                    FROM searchText JOIN searchDoc d ON d.id = searchText.rowid
+                    FROM \(from)
                     WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY searchText.rank
                     LIMIT ?

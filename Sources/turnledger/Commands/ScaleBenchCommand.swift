@@ -5,13 +5,16 @@ import TurnLedger
 struct ScaleBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-scale",
-        abstract: "Measure one 50-message session's context latency in a database of N entries.",
+        abstract: "Measure per-session reads, listing and search latency in a database of N entries.",
         discussion: """
             When --db does not exist, fills it first with N / 50 sessions of 50 entries (system, \
             tool turns of two parallel calls, text) through importHistory, one transaction per \
             session; an existing file is reused as is and must have been filled with the same N. \
-            Then builds the OpenAI Chat context of 200 sessions spread over the file, 5 times each, \
-            and prints the latency as JSON. Compare a run at 10,000 entries with one at 10,000,000.
+            Then, for 200 sessions spread over the file, 5 times each: builds the OpenAI Chat \
+            context, reads a 10-message page, searches the session for a word all sessions share, \
+            and searches the whole store for a word only that session holds; and lists the first \
+            page of 50 sessions. Prints p50/p99 latencies as JSON. Compare a run at 10,000 entries \
+            with one at 10,000,000.
             """
     )
 
@@ -44,28 +47,39 @@ struct ScaleBenchCommand: AsyncParsableCommand {
         else {
             throw ValidationError("\(db) was not filled with --entries \(entries); delete it to fill it again.")
         }
-        var latencies: [Duration] = []
         let picked = (0..<200).map { $0 * sessions / 200 }
+        var latencies: [String: [Duration]] = [:]
         for _ in 0..<5 {
             for index in picked {
-                let start = clock.now
-                _ = try await ledger.context(for: Self.id(index), format: .openAIChat)
-                latencies.append(clock.now - start)
+                let id = Self.id(index)
+                latencies["context", default: []].append(
+                    try await clock.measure { _ = try await ledger.context(for: id, format: .openAIChat) })
+                latencies["page", default: []].append(
+                    try await clock.measure { _ = try await ledger.entries(in: id, after: 20, limit: 10) })
+                latencies["search_session", default: []].append(
+                    try await clock.measure { _ = try await ledger.search(SearchQuery("changed", sessionId: id)) })
+                latencies["search_rare", default: []].append(
+                    try await clock.measure { _ = try await ledger.search(SearchQuery("agent \(index)")) })
+                latencies["list", default: []].append(
+                    try await clock.measure { _ = try await ledger.sessions(matching: SessionQuery()) })
             }
         }
-        latencies.sort()
         let milliseconds = { (duration: Duration) in
             Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
-        try Output.json([
+        var report: [String: Double] = [
             "entries": Double(entries),
             "sessions": Double(sessions),
             "db_mb": Double(size) / 1_048_576,
             "generate_s": milliseconds(generated) / 1000,
-            "context_p50_ms": milliseconds(latencies[latencies.count / 2]),
-            "context_p99_ms": milliseconds(latencies[latencies.count * 99 / 100]),
-        ])
+        ]
+        for (name, durations) in latencies {
+            let sorted = durations.sorted()
+            report["\(name)_p50_ms"] = milliseconds(sorted[sorted.count / 2])
+            report["\(name)_p99_ms"] = milliseconds(sorted[sorted.count * 99 / 100])
+        }
+        try Output.json(report)
     }
 
     static func id(_ index: Int) -> String { String(format: "scale-%08d", index) }
