@@ -81,7 +81,9 @@ CREATE TABLE logHash (
 
 -- 5. Full-text search over message text, tool arguments and tool results. `searchDoc` holds the
 --    indexed text (CJK characters set apart, see docs/schema.md); `searchText` is its FTS5
---    index, kept in step by triggers.
+--    index, kept in step by triggers. `scope` is one token per session, indexed beside the
+--    text, so that a search within a session intersects the session's short token list with
+--    the words' lists instead of testing every match.
 CREATE TABLE searchDoc (
     id INTEGER PRIMARY KEY,
     sessionId TEXT NOT NULL,
@@ -89,19 +91,23 @@ CREATE TABLE searchDoc (
     kind TEXT NOT NULL CHECK (kind IN ('message', 'arguments', 'result')),
     role TEXT NOT NULL CHECK (role IN ('system', 'developer', 'user', 'assistant', 'tool')),
     toolName TEXT,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    scope TEXT GENERATED ALWAYS AS ('s' || hex(sessionId)) VIRTUAL
 ) STRICT;
 
 CREATE INDEX searchDocBySession ON searchDoc(sessionId, seq);
 
 CREATE VIRTUAL TABLE searchText USING fts5(
-    body, content = 'searchDoc', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+    body, scope, content = 'searchDoc', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+
+-- Rank by the text alone.
+INSERT INTO searchText (searchText, rank) VALUES ('rank', 'bm25(1.0, 0.0)');
 
 CREATE TRIGGER searchDocIsIndexed AFTER INSERT ON searchDoc
-BEGIN INSERT INTO searchText (rowid, body) VALUES (NEW.id, NEW.body); END;
+BEGIN INSERT INTO searchText (rowid, body, scope) VALUES (NEW.id, NEW.body, NEW.scope); END;
 
 CREATE TRIGGER searchDocIsUnindexed AFTER DELETE ON searchDoc
-BEGIN INSERT INTO searchText (searchText, rowid, body) VALUES ('delete', OLD.id, OLD.body); END;
+BEGIN INSERT INTO searchText (searchText, rowid, body, scope) VALUES ('delete', OLD.id, OLD.body, OLD.scope); END;
 
 -- 6. Purge: the one way to delete. A purge marks the session in `purgeInProgress`, deletes its
 --    rows, unmarks it and records itself in `purgeAudit`, all in one transaction. Outside a

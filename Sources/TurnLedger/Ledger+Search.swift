@@ -21,44 +21,44 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not \(query.limit)")
         }
         return try await writer.read { db in
+            var expression = "body : (\(match))"
             var conditions = ["searchText MATCH ?"]
-            var arguments: StatementArguments = [query.highlight.open, query.highlight.close, match]
+            var filters: StatementArguments = []
             if let sessionId = query.sessionId {
+                // The session's scope tokens narrow the match inside the index; the seq ranges
+                // then keep a fork's inherited rows to its prefix.
                 let segments = try Lineage.of(db, sessionId).segments
+                expression +=
+                    " AND scope : (" + segments.map { SearchText.scope($0.owner) }.joined(separator: " OR ") + ")"
                 conditions.append(
                     "("
                         + segments.map { _ in "(d.sessionId = ? AND d.seq BETWEEN ? AND ?)" }
                         .joined(separator: " OR ") + ")")
                 for segment in segments {
-                    arguments += [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]
+                    filters += [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]
                 }
             }
             if let tenant = query.tenant {
                 conditions.append("d.sessionId IN (SELECT id FROM session WHERE tenant = ?)")
-                arguments += [tenant]
+                filters += [tenant]
             }
             if !query.roles.isEmpty {
                 let roles = query.roles.map(\.rawValue).sorted()
                 conditions.append("d.role IN (\(roles.map { _ in "?" }.joined(separator: ", ")))")
-                arguments += StatementArguments(roles)
+                filters += StatementArguments(roles)
             }
             if let toolName = query.toolName {
                 conditions.append("d.toolName = CAST(? AS TEXT)")
-                arguments += [Data(toolName.utf8)]
+                filters += [Data(toolName.utf8)]
             }
-            arguments += [query.limit]
-            // Within one session, walk its own search rows and test each against the index
-            // (a rowid lookup): the cost follows the session's size, not the database's.
-            let from =
-                query.sessionId == nil
-                ? "searchText JOIN searchDoc d ON d.id = searchText.rowid"
-                : "searchDoc d CROSS JOIN searchText ON searchText.rowid = d.id"
+            let arguments: StatementArguments =
+                [query.highlight.open, query.highlight.close, expression] + filters + [query.limit]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
                         snippet(searchText, 0, ?, ?, '…', 16), searchText.rank
-                    FROM \(from)
+                    FROM searchText JOIN searchDoc d ON d.id = searchText.rowid
                     WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY searchText.rank
                     LIMIT ?

@@ -44,6 +44,12 @@ enum SearchText {
         return phrases.isEmpty ? nil : phrases.joined(separator: " ")
     }
 
+    /// The index token of a session's rows: `s` and the hex of its id's bytes, as the schema's
+    /// generated column `searchDoc.scope` computes it.
+    static func scope(_ sessionId: String) -> String {
+        "\"s" + sessionId.utf8.map { String(format: "%02X", $0) }.joined() + "\""
+    }
+
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF,  // Hiragana, Katakana
