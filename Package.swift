@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -30,10 +33,24 @@ let package = Package(
             resources: [.embedInCode("Migrations")],
             swiftSettings: strictSettings
         ),
+        // The HTTP service (Hummingbird): routes over the library, no SQL.
+        .target(
+            name: "TurnLedgerServer",
+            dependencies: [
+                "TurnLedger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("Resources/openapi.json")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "turnledger",
             dependencies: [
                 "TurnLedger",
+                "TurnLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -49,6 +66,11 @@ let package = Package(
         .testTarget(
             name: "TurnLedgerTests",
             dependencies: ["TurnLedger", "crash-writer"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TurnLedgerServerTests",
+            dependencies: ["turnledger", "TurnLedgerServer", "TurnLedger"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -9,6 +9,7 @@ extension DatabaseMigrator {
         ("0003_create_open_turn", PackageResources._003_create_open_turn_sql),
         ("0004_guard_log", PackageResources._004_guard_log_sql),
         ("0005_history", PackageResources._005_history_sql),
+        ("0006_api_keys", PackageResources._006_api_keys_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -7,9 +7,10 @@ extension Ledger {
     /// open turn, then the purge audit. Read from one snapshot, so concurrent writes are either
     /// wholly in it or not at all. The same store always gives the same bytes.
     ///
+    /// - Parameter tenant: Only this tenant's sessions and purges (a fork is in its parent's tenant).
     /// - Returns: How many sessions and lines were written.
     @discardableResult
-    public func export(to url: URL) async throws -> ExportSummary {
+    public func export(to url: URL, tenant: String? = nil) async throws -> ExportSummary {
         try await writer.read { db in
             var output = try ExportWriter(url: url)
             defer { output.close() }
@@ -20,8 +21,11 @@ extension Ledger {
                     WITH RECURSIVE depth(id, level) AS (
                         SELECT id, 0 FROM session WHERE parentSessionId IS NULL
                         UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
-                    SELECT d.id FROM depth d JOIN session s ON s.id = d.id ORDER BY d.level, s.createdAt, s.id
-                    """)
+                    SELECT d.id FROM depth d JOIN session s ON s.id = d.id
+                    WHERE ?1 IS NULL OR s.tenant = ?1
+                    ORDER BY d.level, s.createdAt, s.id
+                    """,
+                arguments: [tenant])
             for id in ids { try Self.exportSession(db, id, to: &output) }
             for row in try Row.fetchAll(
                 db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"

@@ -2,7 +2,9 @@ import Foundation
 import GRDB
 
 extension Ledger {
-    /// Full-text search over message text, tool arguments and tool results, best match first.
+    /// Full-text search over message text, tool arguments and tool results: across sessions best
+    /// match (BM25) first; within one session (`sessionId`) newest first, at a cost that follows
+    /// the session's size, not the store's.
     ///
     /// The index is written in the transaction that appends the log rows, so a search sees
     /// exactly what is committed. Russian, Japanese and other non-Latin text is searchable.
@@ -53,14 +55,16 @@ extension Ledger {
             }
             let arguments: StatementArguments =
                 [query.highlight.open, query.highlight.close, expression] + filters + [query.limit]
+            // BM25 needs each word's document count over the whole index, which costs as much as
+            // the word is common in the store; within one session, hits come newest first.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
-                        snippet(searchText, 0, ?, ?, '…', 16), searchText.rank
+                        snippet(searchText, 0, ?, ?, '…', 16), \(query.sessionId == nil ? "searchText.rank" : "0.0")
                     FROM searchText JOIN searchDoc d ON d.id = searchText.rowid
                     WHERE \(conditions.joined(separator: " AND "))
-                    ORDER BY searchText.rank
+                    ORDER BY \(query.sessionId == nil ? "searchText.rank" : "d.seq DESC")
                     LIMIT ?
                     """,
                 arguments: arguments)

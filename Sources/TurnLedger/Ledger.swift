@@ -63,3 +63,14 @@ extension Duration {
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }
+
+extension Ledger {
+    /// The most calls one turn may make: a turn takes at most this many seqs plus one.
+    public var maxCallsPerTurn: Int { configuration.maxCallsPerTurn }
+
+    /// Closes the database: every connection is closed once the accesses in flight end.
+    /// Call it last; any later call fails.
+    public func close() throws {
+        try (writer as? DatabasePool)?.close()
+    }
+}

@@ -23,6 +23,8 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             ForkCommand.self,
             ExportCommand.self,
             PurgeCommand.self,
+            ServeCommand.self,
+            KeysCommand.self,
             RecoverCommand.self,
             VerifyCommand.self,
             DemoCommand.self,

@@ -61,7 +61,7 @@ public struct SearchHit: Sendable, Hashable, Codable {
     public var toolName: String?
     /// The text around the matches, each match between the query's highlight marks.
     public var snippet: String
-    /// FTS5's BM25 rank: lower is a better match.
+    /// FTS5's BM25 rank, lower is a better match; 0 within one session, whose hits come newest first.
     public var rank: Double
 
     public init(

@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import GRDB
+
+extension Ledger {
+    /// Creates an API key for `tenant`. The returned `secret` (`tlk_<12 hex id>_<64 hex>`) is the only
+    /// copy: the store keeps its SHA-256.
+    public func createAPIKey(tenant: String, name: String? = nil) async throws -> NewAPIKey {
+        try configuration.checkIdentifier(tenant, field: "tenant")
+        if let name { try configuration.checkIdentifier(name, field: "name") }
+        let id = Self.randomToken(bytes: 6)
+        let secret = "tlk_\(id)_\(Self.randomToken(bytes: 32))"
+        let key = APIKey(id: id, tenant: tenant, name: name, createdAt: Timestamp.now(), revokedAt: nil)
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO apiKey (id, tenant, name, hash, createdAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, tenant, name, Self.digest(secret), Timestamp.format(key.createdAt)])
+        }
+        return NewAPIKey(key: key, secret: secret)
+    }
+
+    /// Every API key, revoked ones included, oldest first.
+    public func apiKeys() async throws -> [APIKey] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, tenant, name, createdAt, revokedAt FROM apiKey ORDER BY createdAt, id"
+            )
+            .map { row in
+                APIKey(
+                    id: try row.text(at: 0), tenant: try row.text(at: 1), name: try row.optionalText(at: 2),
+                    createdAt: try Timestamp.parse(row[3]).orInvalidRow("createdAt"),
+                    revokedAt: (row[4] as String?).flatMap(Timestamp.parse))
+            }
+        }
+    }
+
+    /// Revokes a key: it stops working at once.
+    ///
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for an unknown or revoked key.
+    public func revokeAPIKey(id: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL",
+                arguments: [Timestamp.format(Timestamp.now()), id])
+            if db.changesCount == 0 {
+                throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
+            }
+        }
+    }
+
+    /// Whether any key is active: without one, the service runs open.
+    public func hasActiveAPIKeys() async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM apiKey WHERE revokedAt IS NULL)") ?? false
+        }
+    }
+
+    /// The tenant of an active key, or nil. The stored hash is compared in constant time.
+    public func tenant(forAPIKey secret: String) async throws -> String? {
+        let parts = secret.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "tlk" else { return nil }
+        let id = String(parts[1])
+        let presented = Self.digest(secret)
+        return try await writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT tenant, hash FROM apiKey WHERE id = ? AND revokedAt IS NULL", arguments: [id])
+            else { return nil }
+            let stored: Data = row[1]
+            return Self.constantTimeEqual(stored, presented) ? try row.text(at: 0) : nil
+        }
+    }
+
+    static func digest(_ secret: String) -> Data {
+        Data(SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+
+    /// Random bytes from the system's secure generator, as hex.
+    static func randomToken(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TurnLedger
+
+/// The one error body of the service: `{"error": {"code", "message", "details"}}`.
+struct APIError: Error {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var details: [String: JSONValue] = [:]
+
+    struct Body: Encodable {
+        struct Content: Encodable {
+            var code: String
+            var message: String
+            var details: [String: JSONValue]
+        }
+        var error: Content
+    }
+
+    func response() -> Response {
+        let body = Body(error: .init(code: code, message: message, details: details))
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+}
+
+extension APIError {
+    static func invalidBody(_ reason: String) -> APIError {
+        APIError(status: .unprocessableContent, code: "invalid_body", message: "Invalid request body: \(reason).")
+    }
+
+    static func invalidParameter(_ name: String, _ reason: String) -> APIError {
+        APIError(
+            status: .unprocessableContent, code: "invalid_input", message: "Invalid \(name): \(reason).",
+            details: ["field": .string(name)])
+    }
+
+    /// Any error a handler throws, as the service reports it.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as LedgerError:
+            self.init(ledger: error)
+        case let error as DecodingError:
+            self = .invalidBody(error.summary)
+        case let error as HTTPError:
+            self.init(http: error)
+        default:
+            self.init(status: .internalServerError, code: "internal", message: "The server failed: \(error).")
+        }
+    }
+
+    private init(http error: HTTPError) {
+        switch error.status {
+        case .notFound:
+            self.init(status: .notFound, code: "route_not_found", message: "No such route.")
+        case .contentTooLarge:
+            self.init(status: .contentTooLarge, code: "body_too_large", message: "The request body is too large.")
+        default:
+            self.init(
+                status: error.status,
+                code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
+                message: error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    private init(ledger error: LedgerError) {
+        let status: HTTPResponse.Status
+        var details: [String: JSONValue] = [:]
+        switch error {
+        case .sessionNotFound(let id):
+            status = .notFound
+            details = ["sessionId": .string(id)]
+        case .unknownCall(let id, let callID):
+            status = .notFound
+            details = ["sessionId": .string(id), "callId": .string(callID)]
+        case .sessionAlreadyExists(let id):
+            status = .conflict
+            details = ["sessionId": .string(id)]
+        case .seqConflict(let id, let expected, let next):
+            status = .conflict
+            details = ["sessionId": .string(id), "expected": .number(Double(expected)), "next": .number(Double(next))]
+        case .openTurnPending(let id, let seq, let callIDs):
+            status = .conflict
+            details = ["sessionId": .string(id), "seq": .number(Double(seq)), "unansweredCallIds": .strings(callIDs)]
+        case .noOpenTurn(let id):
+            status = .conflict
+            details = ["sessionId": .string(id)]
+        case .unansweredCalls(let id, let callIDs):
+            status = .conflict
+            details = ["sessionId": .string(id), "unansweredCallIds": .strings(callIDs)]
+        case .duplicateResult(let id, let callID):
+            status = .conflict
+            details = ["sessionId": .string(id), "callId": .string(callID)]
+        case .idempotencyKeyReused(let id, let key):
+            status = .conflict
+            details = ["sessionId": .string(id), "idempotencyKey": .string(key)]
+        case .sessionHasForks(let id, let forks):
+            status = .conflict
+            details = ["sessionId": .string(id), "forkIds": .strings(forks)]
+        case .invalidInput(let field, _):
+            status = .unprocessableContent
+            details = ["field": .string(field)]
+        case .seqInsideTurn(let id, let seq, let turn):
+            status = .unprocessableContent
+            details = [
+                "sessionId": .string(id), "seq": .number(Double(seq)),
+                "turn": .array([.number(Double(turn.lowerBound)), .number(Double(turn.upperBound))]),
+            ]
+        case .historyRejected(let position, _, let callIDs):
+            status = .unprocessableContent
+            details = ["position": .string(position), "unansweredCallIds": .strings(callIDs)]
+        case .exportRejected(let line, _):
+            status = .unprocessableContent
+            details = ["line": .number(Double(line))]
+        case .contextBudgetTooSmall(let maxTokens, let needed):
+            status = .unprocessableContent
+            details = ["maxTokens": .number(Double(maxTokens)), "needed": .number(Double(needed))]
+        case .contextRuleViolated, .databaseTooNew, .migrationChanged:
+            status = .internalServerError
+        }
+        self.init(status: status, code: error.code, message: error.description, details: details)
+    }
+}
+
+extension JSONValue {
+    static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+}
+
+extension DecodingError {
+    /// The path and the problem, in one line.
+    var summary: String {
+        switch self {
+        case .keyNotFound(let key, let context):
+            "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        @unknown default:
+            "\(self)"
+        }
+    }
+}
+
+/// The service's JSON: sorted keys, ISO 8601 dates.
+enum JSONCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import TurnLedger
+
+/// The routes of the service over one ledger. Handlers hold no SQL: each is one library call
+/// (or two: the tenant check, then the call).
+struct LedgerAPI: Sendable {
+    let ledger: Ledger
+    let configuration: ServerConfiguration
+    let metrics: ServiceMetrics
+
+    /// Every route, as the OpenAPI document lists it (a test checks both ways).
+    static let routes: [(method: String, path: String)] = [
+        ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/openapi.json"),
+        ("GET", "/v1/sessions"), ("POST", "/v1/sessions"),
+        ("GET", "/v1/sessions/{id}"), ("DELETE", "/v1/sessions/{id}"),
+        ("GET", "/v1/sessions/{id}/entries"), ("POST", "/v1/sessions/{id}/entries"),
+        ("GET", "/v1/sessions/{id}/events"), ("GET", "/v1/sessions/{id}/context"),
+        ("GET", "/v1/sessions/{id}/turn"), ("POST", "/v1/sessions/{id}/turn"),
+        ("POST", "/v1/sessions/{id}/turn/results"), ("POST", "/v1/sessions/{id}/turn/commit"),
+        ("POST", "/v1/sessions/{id}/turn/cancel"), ("POST", "/v1/sessions/{id}/recover"),
+        ("POST", "/v1/sessions/{id}/forks"),
+        ("GET", "/v1/search"), ("GET", "/v1/tools/stats"), ("GET", "/v1/usage"), ("GET", "/v1/export"),
+    ]
+
+    func register(on router: Router<APIContext>) {
+        registerService(on: router)
+        registerSessions(on: router)
+        registerTurns(on: router)
+        registerHistory(on: router)
+        registerEvents(on: router)
+    }
+
+    /// Throws `404 session_not_found` unless the caller may see the session: its own tenant's,
+    /// or any when the service runs open. Another tenant's session is never `403`.
+    func authorize(_ id: String, _ context: APIContext) async throws {
+        guard let tenant = context.tenant else { return }
+        guard let session = try await ledger.session(id), session.tenant == tenant else {
+            throw LedgerError.sessionNotFound(id)
+        }
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONCoding.encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Parameters {
+    /// The session id of a `/v1/sessions/{id}` route.
+    var sessionID: String {
+        get throws { try require("id") }
+    }
+}

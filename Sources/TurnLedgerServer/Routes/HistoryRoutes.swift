@@ -1,0 +1,59 @@
+import Hummingbird
+import TurnLedger
+
+extension LedgerAPI {
+    func registerHistory(on router: Router<APIContext>) {
+        router.get("/v1/sessions/:id/entries") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            if let asOf = try request.integer("asOf") {
+                return try json(try await ledger.entries(in: id, asOf: asOf))
+            }
+            return try json(
+                try await ledger.entries(
+                    in: id, after: try request.integer("after") ?? 0,
+                    limit: try request.integer("limit") ?? 100))
+        }
+        router.get("/v1/sessions/:id/context") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let name = request.string("format") ?? ProviderFormat.openAIChat.rawValue
+            guard let format = ProviderFormat(rawValue: name) else {
+                throw APIError.invalidParameter(
+                    "format",
+                    "'\(name)' is not one of \(ProviderFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let built = try await ledger.context(for: id, format: format, maxTokens: try request.integer("maxTokens"))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: built.data)))
+        }
+        router.get("/v1/search") { request, context in
+            guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }
+            if let session = request.string("session") { try await authorize(session, context) }
+            let roles = try request.uri.queryParameters.getAll("role").map { name in
+                guard let role = Role(rawValue: name) else {
+                    throw APIError.invalidParameter("role", "'\(name)' is not a role")
+                }
+                return role
+            }
+            let query = SearchQuery(
+                text, sessionId: request.string("session"), tenant: context.tenant, roles: Set(roles),
+                toolName: request.string("tool"), limit: try request.integer("limit") ?? 20)
+            return try json(try await ledger.search(query))
+        }
+        router.get("/v1/tools/stats") { request, context in
+            if let session = request.string("session") { try await authorize(session, context) }
+            return try json(
+                try await ledger.toolStats(
+                    tenant: context.tenant, sessionId: request.string("session"), since: try date(request, "since")))
+        }
+        router.get("/v1/usage") { request, context in
+            if let session = request.string("session") {
+                try await authorize(session, context)
+                return try json(try await ledger.usageTotals(in: session))
+            }
+            return try json(try await ledger.usageTotals(tenant: context.tenant ?? request.string("tenant")))
+        }
+    }
+}

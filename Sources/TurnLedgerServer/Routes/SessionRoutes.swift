@@ -1,0 +1,75 @@
+import Foundation
+import Hummingbird
+import TurnLedger
+
+extension LedgerAPI {
+    func registerSessions(on router: Router<APIContext>) {
+        router.get("/v1/sessions") { request, context in
+            var metadata: [String: JSONValue] = [:]
+            for (key, value) in request.uri.queryParameters where key.hasPrefix("meta.") {
+                let text = String(value)
+                metadata[String(key.dropFirst(5))] =
+                    (try? JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+            }
+            let query = SessionQuery(
+                tenant: context.tenant, metadata: metadata,
+                activeSince: try date(request, "activeSince"), activeBefore: try date(request, "activeBefore"),
+                limit: try request.integer("limit") ?? 50, cursor: request.string("cursor"))
+            return try json(try await ledger.sessions(matching: query))
+        }
+        router.post("/v1/sessions") { request, context in
+            let body = try await request.decode(CreateSessionBody.self, limit: configuration.maxBodyBytes)
+            let session = try await ledger.createSession(
+                id: body.id, tenant: context.tenant, metadata: body.metadata ?? [:])
+            return try json(session, status: .created)
+        }
+        router.get("/v1/sessions/:id") { _, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            guard let session = try await ledger.session(id) else { throw LedgerError.sessionNotFound(id) }
+            return try json(session)
+        }
+        router.delete("/v1/sessions/:id") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            guard let reason = request.string("reason") else {
+                throw APIError.invalidParameter("reason", "a purge needs ?reason=")
+            }
+            let records = try await ledger.purge(
+                id, reason: reason, requestedBy: context.keyID.map { "api-key:\($0)" } ?? "http (open)",
+                includingForks: request.string("includingForks") == "true")
+            return try json(records)
+        }
+        router.post("/v1/sessions/:id/forks") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let body = try await request.decode(ForkBody.self, limit: configuration.maxBodyBytes)
+            return try json(
+                try await ledger.fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)
+        }
+        router.get("/v1/export") { _, context in
+            let url = FileManager.default.temporaryDirectory
+                .appendingPathComponent("turnledger-export-\(UUID().uuidString).jsonl")
+            try await ledger.export(to: url, tenant: context.tenant)
+            let handle = try FileHandle(forReadingFrom: url)
+            try? FileManager.default.removeItem(at: url)  // the open handle keeps the data
+            return Response(
+                status: .ok, headers: [.contentType: "application/x-ndjson"],
+                body: ResponseBody { writer in
+                    defer { try? handle.close() }
+                    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+
+    func date(_ request: Request, _ name: String) throws -> Date? {
+        guard let text = request.string(name) else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw APIError.invalidParameter(name, "'\(text)' is not an ISO 8601 time")
+        }
+        return date
+    }
+}

@@ -1,0 +1,67 @@
+import Hummingbird
+import TurnLedger
+
+extension LedgerAPI {
+    func registerTurns(on router: Router<APIContext>) {
+        router.post("/v1/sessions/:id/entries") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let body = try await request.decode(AppendBody.self, limit: configuration.maxBodyBytes)
+            let entry = try await ledger.append(
+                content(parts: body.parts, text: body.content), role: body.role, to: id,
+                expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
+            return try json(entry, status: .created)
+        }
+        router.get("/v1/sessions/:id/turn") { _, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            guard let turn = try await ledger.currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
+            return try json(turn)
+        }
+        router.post("/v1/sessions/:id/turn") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let body = try await request.decode(OpenTurnBody.self, limit: configuration.maxBodyBytes)
+            let turn = try await ledger.openTurn(
+                in: id, parts: content(parts: body.parts, text: body.content), calls: body.calls,
+                expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
+            return try json(turn, status: .created)
+        }
+        router.post("/v1/sessions/:id/turn/results") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let body = try await request.decode(ResultBody.self, limit: configuration.maxBodyBytes)
+            let result = try await ledger.recordResult(
+                content(parts: body.parts, text: body.content), outcome: body.outcome ?? .success, for: body.callId,
+                in: id)
+            return try json(result, status: .created)
+        }
+        router.post("/v1/sessions/:id/turn/commit") { _, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let turn = try await ledger.commitTurn(in: id)
+            metrics.recordCommit()
+            return try json(turn)
+        }
+        router.post("/v1/sessions/:id/turn/cancel") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let reason =
+                request.headers[.contentLength] == nil
+                ? nil : try await request.decode(CancelBody.self, limit: configuration.maxBodyBytes).reason
+            let turn =
+                if let reason { try await ledger.cancelTurn(in: id, reason: reason) } else {
+                    try await ledger.cancelTurn(in: id)
+                }
+            metrics.recordCommit()
+            return try json(turn)
+        }
+        router.post("/v1/sessions/:id/recover") { _, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let turns = try await ledger.recover(sessionID: id)
+            for _ in turns { metrics.recordCommit() }
+            return try json(turns)
+        }
+    }
+}

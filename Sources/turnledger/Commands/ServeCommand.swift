@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TurnLedger
+import TurnLedgerServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the store over HTTP (JSON API, live tails, OpenAPI at /openapi.json).",
+        discussion: """
+            With no API key in the store the service runs open, and only on a loopback address; \
+            on any other address it refuses to start until `turnledger keys create` made one. \
+            SIGINT or SIGTERM stop it gracefully: requests in flight finish, then the database closes.
+            """
+    )
+
+    @OptionGroup var options: LedgerOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port; 0 picks a free one (printed when listening).") var port = 8080
+    @Option(help: "Larger request bodies get 413.") var maxBodyBytes = 4 << 20
+
+    func run() async throws {
+        let ledger = try options.openLedger()
+        var logger = Logger(label: "turnledger.http", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = min(options.logLevel, .info)
+        let open = try await !ledger.hasActiveAPIKeys()
+        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        do {
+            let app = try await LedgerServer.application(ledger: ledger, configuration: configuration, logger: logger) {
+                bound in
+                let note = open ? " (open: no API keys, loopback only)" : ""
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\(note)\n".utf8))
+            }
+            try await app.runService()
+        } catch let error as LedgerServer.StartError {
+            throw ValidationError(error.description)
+        }
+        try ledger.close()
+        printError("stopped; database closed")
+    }
+}

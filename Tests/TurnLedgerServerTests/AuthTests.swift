@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// API keys map to tenants; a tenant sees only its own sessions.
+@Suite struct AuthTests {
+    private func key(_ server: ServerProcess, tenant: String) throws -> (id: String, secret: String) {
+        let created = try server.cli("keys", "create", "--tenant", tenant)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let secret = try #require(object["secret"] as? String)
+        let id = try #require((object["key"] as? [String: Any])?["id"] as? String)
+        return (id, secret)
+    }
+
+    @Test func keysMapToTenantsAndATenantSeesOnlyItsOwnSessions() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let acme = try key(server, tenant: "acme")
+        let globex = try key(server, tenant: "globex")
+        var http = try server.start()
+        #expect(!server.firstLine.contains("open"))
+
+        let anonymous = try http.post("/v1/sessions", #"{"id":"a1"}"#)
+        #expect(anonymous.status == 401 && anonymous.errorCode == "unauthorized")
+        #expect(anonymous.headers["www-authenticate"] == "Bearer")
+        http.bearer = "tlk_\(acme.id)_0000"
+        #expect(try http.get("/v1/sessions").status == 401)
+        #expect(try http.get("/healthz").status == 200)
+
+        http.bearer = acme.secret
+        #expect(try http.post("/v1/sessions", #"{"id":"a1"}"#).object["tenant"] as? String == "acme")
+        #expect(try http.post("/v1/sessions/a1/entries", #"{"role":"user","content":"secret plans"}"#).status == 201)
+        http.bearer = globex.secret
+        for reply in [
+            try http.get("/v1/sessions/a1"), try http.get("/v1/sessions/a1/entries"),
+            try http.post("/v1/sessions/a1/entries", #"{"role":"user","content":"x"}"#),
+            try http.get("/v1/sessions/a1/events"), try http.delete("/v1/sessions/a1?reason=x"),
+        ] {
+            #expect(reply.status == 404 && reply.errorCode == "session_not_found", "\(reply.text)")
+        }
+        #expect(try http.get("/v1/sessions").object["sessions"].map { ($0 as? [Any])?.count } == 0)
+        #expect(try http.get("/v1/search?q=plans").array.isEmpty)
+        #expect(try http.get("/v1/export").text.contains("a1") == false)
+        // The same id in another tenant is still one store-wide id.
+        #expect(try http.post("/v1/sessions", #"{"id":"g1"}"#).status == 201)
+
+        // Revoked: stops at once. Stored: only hashes.
+        #expect(try server.cli("keys", "revoke", acme.id).status == 0)
+        http.bearer = acme.secret
+        #expect(try http.get("/v1/sessions").status == 401)
+        let file =
+            try Data(contentsOf: URL(fileURLWithPath: server.database))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: server.database + "-wal"))) ?? Data())
+        #expect(file.firstRange(of: Data(acme.secret.utf8)) == nil)
+        #expect(file.firstRange(of: Data(globex.secret.utf8)) == nil)
+        #expect(try server.cli("keys", "list").stdout.contains(acme.secret) == false)
+    }
+
+    @Test func withoutKeysItServesOnlyOnLoopback() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        do {
+            _ = try server.start("--host", "0.0.0.0")
+            Issue.record("the server started open on 0.0.0.0")
+        } catch ServerProcessError.exited(let stderr) {
+            #expect(stderr.contains("Refusing to serve 0.0.0.0 without API keys"))
+        }
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus != 0)
+    }
+}
