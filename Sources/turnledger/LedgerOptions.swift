@@ -15,10 +15,12 @@ struct LedgerOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
     }
 
-    func openLedger() throws -> Ledger {
+    func openLedger(configure: (inout LedgerConfiguration) -> Void = { _ in }) throws -> Ledger {
         var logger = Logger(label: "turnledger", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = logLevel
-        return try Ledger(path: path, logger: logger)
+        var configuration = LedgerConfiguration(path: path)
+        configure(&configuration)
+        return try Ledger(configuration: configuration, logger: logger)
     }
 }
 

@@ -130,3 +130,22 @@ import Testing
             } == 1)
     }
 }
+
+/// The limits `serve` takes beside the body size.
+@Suite struct LimitTests {
+    @Test func callsPerTurnAndIdLengthAreLimitedAsConfigured() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--max-calls-per-turn", "1", "--max-id-length", "8")
+
+        let long = try http.post("/v1/sessions", #"{"id":"much-too-long"}"#)
+        #expect(long.status == 422 && long.errorCode == "invalid_input")
+        #expect(long.errorMessage == "Invalid id: must be at most 8 bytes, not 13.")
+        #expect(try http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+        let many = try http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches)
+        #expect(many.status == 422 && many.errorCode == "invalid_input")
+        #expect(
+            (many.object["error"] as? [String: Any]).flatMap { $0["details"] as? [String: Any] }?["field"]
+                as? String == "calls")
+    }
+}

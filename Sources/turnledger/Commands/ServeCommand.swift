@@ -20,9 +20,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port; 0 picks a free one (printed when listening).") var port = 8080
     @Option(help: "Larger request bodies get 413.") var maxBodyBytes = 4 << 20
+    @Option(help: "The most tool calls one turn may make (more: 422).") var maxCallsPerTurn = 256
+    @Option(help: "The longest session id, tenant, key or call id, in bytes (longer: 422).") var maxIdLength = 512
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try options.openLedger {
+            $0.maxCallsPerTurn = maxCallsPerTurn
+            $0.maxIdentifierLength = maxIdLength
+        }
         var logger = Logger(label: "turnledger.http", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = min(options.logLevel, .info)
         let open = try await !ledger.hasActiveAPIKeys()
