@@ -15,17 +15,7 @@ extension Ledger {
             var output = try ExportWriter(url: url)
             defer { output.close() }
             try output.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    WITH RECURSIVE depth(id, level) AS (
-                        SELECT id, 0 FROM session WHERE parentSessionId IS NULL
-                        UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
-                    SELECT d.id FROM depth d JOIN session s ON s.id = d.id
-                    WHERE ?1 IS NULL OR s.tenant = ?1
-                    ORDER BY d.level, s.createdAt, s.id
-                    """,
-                arguments: [tenant])
+            let ids = try Lineage.sessionsParentsFirst(db, tenant: tenant)
             for id in ids { try Self.exportSession(db, id, to: &output) }
             for row in try Row.fetchAll(
                 db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"

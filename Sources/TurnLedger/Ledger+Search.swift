@@ -62,7 +62,7 @@ extension Ledger {
                 sql: """
                     SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
                         snippet(searchText, 0, ?, ?, '…', 16), \(query.sessionId == nil ? "searchText.rank" : "0.0")
-                    FROM searchText JOIN searchDoc d ON d.id = searchText.rowid
+                    FROM searchText CROSS JOIN searchDoc d ON d.id = searchText.rowid  -- the index first
                     WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY \(query.sessionId == nil ? "searchText.rank" : "d.seq DESC")
                     LIMIT ?

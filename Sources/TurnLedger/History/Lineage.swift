@@ -52,4 +52,20 @@ struct Lineage {
     func owner(of seq: Int) -> String? {
         segments.first { $0.seqs.contains(seq) }?.owner
     }
+
+    /// Every session id (of `tenant` when given), parents before their forks, then by creation
+    /// time and id: the order in which a history can be rebuilt.
+    static func sessionsParentsFirst(_ db: Database, tenant: String? = nil) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                WITH RECURSIVE depth(id, level) AS (
+                    SELECT id, 0 FROM session WHERE parentSessionId IS NULL
+                    UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
+                SELECT d.id FROM depth d JOIN session s ON s.id = d.id
+                WHERE ?1 IS NULL OR s.tenant = ?1
+                ORDER BY d.level, s.createdAt, s.id
+                """,
+            arguments: [tenant])
+    }
 }

@@ -52,14 +52,6 @@ enum LogIndex {
     /// Hashes and indexes every session's log: run once when the migration that adds the
     /// tables meets a database with history. Parents come before their forks.
     static func backfill(_ db: Database) throws {
-        let ids = try String.fetchAll(
-            db,
-            sql: """
-                WITH RECURSIVE depth(id, level) AS (
-                    SELECT id, 0 FROM session WHERE parentSessionId IS NULL
-                    UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
-                SELECT id FROM depth ORDER BY level, id
-                """)
-        for id in ids { try extend(db, id) }
+        for id in try Lineage.sessionsParentsFirst(db) { try extend(db, id) }
     }
 }
