@@ -24,8 +24,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.recordRequest(status: response.status.code, seconds: seconds)
         logger.info(
-            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", seconds * 1000)) ms",
-            metadata: ["tenant": "\(context.tenant ?? "-")"])
+            "\(request.method) \(request.uri.path) \(response.status.code) \(String(format: "%.1f", seconds * 1000)) ms")
         return response
     }
 }
