@@ -25,6 +25,8 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             PurgeCommand.self,
             ServeCommand.self,
             KeysCommand.self,
+            SoakCommand.self,
+            SoakWriterCommand.self,
             RecoverCommand.self,
             VerifyCommand.self,
             DemoCommand.self,
