@@ -48,7 +48,7 @@ struct ExportImporter {
             throw LedgerError.exportRejected(line: lineNumber, reason: error.description)
         } catch let error as DecodingError {
             throw LedgerError.exportRejected(
-                line: lineNumber, reason: "not a line of this format (\(error.shortDescription))")
+                line: lineNumber, reason: "not a line of this format (\(error.fieldPath) \(error.reason))")
         } catch let error as DatabaseError {
             throw LedgerError.exportRejected(line: lineNumber, reason: error.message ?? "\(error)")
         }
@@ -213,19 +213,5 @@ struct ExportImporter {
 
     private func reject(_ reason: String) -> LedgerError {
         LedgerError.exportRejected(line: lineNumber, reason: reason)
-    }
-}
-
-extension DecodingError {
-    /// The path and the problem, in one line.
-    var shortDescription: String {
-        switch self {
-        case .keyNotFound(let key, let context):
-            "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        @unknown default:
-            "\(self)"
-        }
     }
 }
