@@ -11,7 +11,7 @@ extension Ledger {
         let id = Self.randomToken(bytes: 6)
         let secret = "tlk_\(id)_\(Self.randomToken(bytes: 32))"
         let key = APIKey(id: id, tenant: tenant, name: name, createdAt: Timestamp.now(), revokedAt: nil)
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO apiKey (id, tenant, name, hash, createdAt) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, tenant, name, Self.digest(secret), Timestamp.format(key.createdAt)])
@@ -21,7 +21,7 @@ extension Ledger {
 
     /// Every API key, revoked ones included, oldest first.
     public func apiKeys() async throws -> [APIKey] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT id, tenant, name, createdAt, revokedAt FROM apiKey ORDER BY createdAt, id"
             )
@@ -38,7 +38,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for an unknown or revoked key.
     public func revokeAPIKey(id: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL",
                 arguments: [Timestamp.format(Timestamp.now()), id])
@@ -50,7 +50,7 @@ extension Ledger {
 
     /// Whether any key is active: without one, the service runs open.
     public func hasActiveAPIKeys() async throws -> Bool {
-        try await writer.read { db in
+        try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM apiKey WHERE revokedAt IS NULL)") ?? false
         }
     }
@@ -61,7 +61,7 @@ extension Ledger {
         guard parts.count == 3, parts[0] == "tlk" else { return nil }
         let id = String(parts[1])
         let presented = Self.digest(secret)
-        return try await writer.read { db in
+        return try await read { db in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT tenant, hash FROM apiKey WHERE id = ? AND revokedAt IS NULL", arguments: [id])

@@ -34,7 +34,7 @@ extension Ledger {
         let message = try PendingMessage(parts, role: role, usage: usage, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let entry = try await writer.write { db in  // one transaction: the checks and the insert see the same log
+        let entry = try await write { db in  // one transaction: the checks and the insert see the same log
             try Self.append(db, message, to: sessionID, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
         }
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])

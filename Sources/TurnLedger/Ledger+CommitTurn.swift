@@ -10,7 +10,7 @@ extension Ledger {
     ///   result (nothing changes); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
     public func commitTurn(in sessionID: String) async throws -> Turn {
-        let turn = try await writer.write { db in
+        let turn = try await write { db in
             try Self.seal(db, try Self.requireOpenTurn(db, in: sessionID))
         }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
@@ -27,7 +27,7 @@ extension Ledger {
         in sessionID: String,
         reason: String = "The tool call was cancelled before it returned a result."
     ) async throws -> Turn {
-        let turn = try await writer.write { db in
+        let turn = try await write { db in
             try Self.close(db, try Self.requireOpenTurn(db, in: sessionID), as: .cancelled, saying: reason)
         }
         logger.debug("cancelled turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
@@ -38,7 +38,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func currentTurn(in sessionID: String) async throws -> Turn? {
-        try await writer.read { db in
+        try await read { db in
             try Self.requireSession(db, sessionID)
             return try Self.loadOpenTurn(db, in: sessionID)
         }
@@ -46,7 +46,7 @@ extension Ledger {
 
     /// Every open turn of every session, oldest first.
     public func openTurns() async throws -> [Turn] {
-        try await writer.read { db in
+        try await read { db in
             try Self.openTurnRecords(db).map {
                 try Self.loadOpenTurn(db, $0)
             }

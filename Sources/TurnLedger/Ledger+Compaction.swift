@@ -27,7 +27,7 @@ extension Ledger {
     ) async throws -> Entry {
         let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let entry = try await writer.write { db in
+        let entry = try await write { db in
             let next = try Self.nextSeq(db, in: sessionID)
             guard range.lowerBound >= 1, range.upperBound < next else {
                 throw LedgerError.invalidInput(

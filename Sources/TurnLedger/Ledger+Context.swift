@@ -29,7 +29,7 @@ extension Ledger {
         if let maxTokens, maxTokens < 1 {
             throw LedgerError.invalidInput(field: "maxTokens", reason: "must be 1 or more, not \(maxTokens)")
         }
-        let log = try await writer.read { db in try Self.entries(db, in: sessionID) }
+        let log = try await read { db in try Self.entries(db, in: sessionID) }
         let window = try ContextWindow.select(from: log, maxTokens: maxTokens, counter: tokenCounter)
         let body = format.render(TranscriptStep.steps(window.entries))
         try format.check(body)

@@ -9,7 +9,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
-        try await writer.read { db in try Self.entries(db, in: sessionID) }
+        try await read { db in try Self.entries(db, in: sessionID) }
     }
 
     /// The committed log of a session, inside the caller's transaction. Entries are built straight

@@ -11,7 +11,7 @@ extension Ledger {
     /// - Returns: How many sessions and lines were written.
     @discardableResult
     public func export(to url: URL, tenant: String? = nil) async throws -> ExportSummary {
-        try await writer.read { db in
+        try await read { db in
             var output = try ExportWriter(url: url)
             defer { output.close() }
             try output.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))

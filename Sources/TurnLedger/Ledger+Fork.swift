@@ -25,7 +25,7 @@ extension Ledger {
     ) async throws -> Session {
         try configuration.checkIdentifier(newID, field: "id")
         let encodedMetadata = try JSONColumn.encode(metadata)
-        let session = try await writer.write { db in
+        let session = try await write { db in
             let lineage = try Lineage.of(db, sessionID)
             try Self.requireWholeTurns(db, lineage, at: seq)
             guard let parent = try SessionRecord.fetchOne(db, key: sessionID) else {

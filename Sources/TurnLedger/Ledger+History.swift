@@ -7,7 +7,7 @@ extension Ledger {
     ///   at `seq` (a turn is committed whole); ``LedgerError/invalidInput(field:reason:)`` when
     ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
-        try await writer.read { db in
+        try await read { db in
             try Self.requireWholeTurns(db, try Lineage.of(db, sessionID), at: seq)
             return try Self.entries(db, in: sessionID, seqs: 1...seq)
         }
@@ -18,7 +18,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
-        try await writer.read { db in try Self.entries(db, in: sessionID, seqs: seqs) }
+        try await read { db in try Self.entries(db, in: sessionID, seqs: seqs) }
     }
 
     /// One page of a session's history: up to `limit` messages after seq `after`, each
@@ -44,7 +44,7 @@ extension Ledger {
         guard after >= 0 else {
             throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)")
         }
-        return try await writer.read { db in
+        return try await read { db in
             let entries = try Self.entries(db, in: sessionID, seqs: (after + 1)...Int.max, limit: limit)
             let last = entries.last?.seq ?? after
             let more = try Self.nextSeq(db, in: sessionID) > last + 1

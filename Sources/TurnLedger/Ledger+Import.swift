@@ -38,7 +38,7 @@ extension Ledger {
     private func importSteps(_ steps: [ImportedStep], into sessionID: String) async throws -> [Entry] {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
-        let entries = try await writer.write { db in
+        let entries = try await write { db in
             if try SessionRecord.fetchOne(db, key: sessionID) == nil {
                 try SessionRecord(id: sessionID, metadata: "{}", createdAt: Timestamp.now()).insert(db)
             }

@@ -14,7 +14,7 @@ extension Ledger {
     ///   ``LedgerError/sessionAlreadyExists(_:)`` when a session id is taken.
     @discardableResult
     public func importExport(from url: URL) async throws -> ExportSummary {
-        let summary = try await writer.write { db in
+        let summary = try await write { db in
             var reader = try LineReader(url: url)
             defer { reader.close() }
             var importer = ExportImporter(db: db)

@@ -41,7 +41,7 @@ extension Ledger {
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let encodedParts = PartsCodec.encode(parts)
-        let turn = try await writer.write { db in
+        let turn = try await write { db in
             try Self.openTurn(
                 db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls,
                 expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)

@@ -26,7 +26,7 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "reason", reason: "a purge needs a reason")
         }
         try configuration.checkIdentifier(requestedBy, field: "requestedBy")
-        let records = try await writer.write { db in
+        let records = try await write { db in
             try Self.requireSession(db, sessionID)
             let forks = try String.fetchAll(
                 db,
@@ -57,7 +57,7 @@ extension Ledger {
 
     /// Every purge ever made, oldest first.
     public func purgeAudit() async throws -> [PurgeRecord] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"

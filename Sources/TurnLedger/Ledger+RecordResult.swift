@@ -24,7 +24,7 @@ extension Ledger {
     ) async throws -> ToolResult {
         try configuration.checkParts(parts)
         let encodedParts = PartsCodec.encode(parts)
-        let result = try await writer.write { db in
+        let result = try await write { db in
             try Self.recordResult(db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID)
         }
         logger.trace("recorded result", metadata: ["session": "\(sessionID)", "call": "\(callID)"])

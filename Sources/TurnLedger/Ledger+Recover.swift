@@ -17,7 +17,7 @@ extension Ledger {
     /// - Returns: The turns it committed, oldest first.
     @discardableResult
     public func recover(sessionID: String? = nil) async throws -> [Turn] {
-        let turns = try await writer.write { db in
+        let turns = try await write { db in
             let records: [OpenTurnRecord]
             if let sessionID {
                 try Self.requireSession(db, sessionID)

@@ -22,7 +22,7 @@ extension Ledger {
         guard (1...1000).contains(query.limit) else {
             throw LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not \(query.limit)")
         }
-        return try await writer.read { db in
+        return try await read { db in
             var expression = "body : (\(match))"
             var conditions = ["searchText MATCH ?"]
             var filters: StatementArguments = []

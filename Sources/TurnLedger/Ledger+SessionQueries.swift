@@ -57,7 +57,7 @@ extension Ledger {
             LIMIT \(query.limit + 1)
             """
         let filter = arguments
-        return try await writer.read { db in
+        return try await read { db in
             var summaries: [SessionSummary] = []
             var last: SessionCursor?
             let rows = try Row.fetchCursor(db, sql: sql, arguments: filter)
@@ -85,7 +85,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func usageTotals(in sessionID: String) async throws -> UsageTotals {
-        try await writer.read { db in
+        try await read { db in
             try Self.requireSession(db, sessionID)
             return try Self.usageTotals(db, sql: "WHERE sessionId = ?", arguments: [sessionID])
         }
@@ -93,7 +93,7 @@ extension Ledger {
 
     /// The token usage of every session of a tenant (nil: the sessions without a tenant).
     public func usageTotals(tenant: String?) async throws -> UsageTotals {
-        try await writer.read { db in
+        try await read { db in
             try Self.usageTotals(
                 db, sql: "WHERE sessionId IN (SELECT id FROM session WHERE tenant IS ?)", arguments: [tenant])
         }

@@ -24,7 +24,7 @@ extension Ledger {
             metadata: try JSONColumn.encode(metadata),
             createdAt: Timestamp.now()
         )
-        try await writer.write { db in
+        try await write { db in
             do {
                 try record.insert(db)
             } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
@@ -37,12 +37,12 @@ extension Ledger {
 
     /// The session with this id, or nil.
     public func session(_ id: String) async throws -> Session? {
-        try await writer.read { db in try SessionRecord.fetchOne(db, key: id)?.session() }
+        try await read { db in try SessionRecord.fetchOne(db, key: id)?.session() }
     }
 
     /// Every session, newest first.
     public func listSessions() async throws -> [Session] {
-        try await writer.read { db in
+        try await read { db in
             try SessionRecord.order(Column("createdAt").desc, Column("id").desc).fetchAll(db).map { try $0.session() }
         }
     }
@@ -51,7 +51,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func nextSeq(in sessionID: String) async throws -> Int {
-        try await writer.read { db in try Self.nextSeq(db, in: sessionID) }
+        try await read { db in try Self.nextSeq(db, in: sessionID) }
     }
 
     static func nextSeq(_ db: Database, in sessionID: String) throws -> Int {

@@ -34,7 +34,7 @@ extension Ledger {
             JOIN entry e ON e.sessionId = c.sessionId AND e.seq = c.turnSeq
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             """
-        return try await writer.read { db in
+        return try await read { db in
             if let sessionId { try Self.requireSession(db, sessionId) }
             var outcomes: [String: [ToolOutcome]] = [:]
             var times: [String: [Double]] = [:]

@@ -31,16 +31,24 @@ public struct Ledger: Sendable {
     }
 
     /// Opens (creating if needed) the ledger a configuration describes, and migrates it.
+    ///
+    /// - Throws: also ``LedgerError/storeBusy(waited:)`` when another process keeps the file
+    ///   locked past the busy timeout, and ``LedgerError/storageFailed(path:sqliteCode:message:)``
+    ///   for a file that cannot be opened or is not a database.
     public init(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) throws {
         var config = Configuration()  // foreign keys are on by default
         config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
-        let pool = try DatabasePool(path: configuration.path, configuration: config)
-        // The pool keeps one writer connection for its lifetime; only it writes, so only its
-        // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = \(configuration.durability == .powerLoss ? "FULL" : "NORMAL")")
+        do {
+            let pool = try DatabasePool(path: configuration.path, configuration: config)
+            // The pool keeps one writer connection for its lifetime; only it writes, so only its
+            // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.synchronous)")
+            }
+            try self.init(pool, configuration: configuration, logger: logger)
+        } catch let error as DatabaseError {
+            throw configuration.storageError(error)
         }
-        try self.init(pool, configuration: configuration, logger: logger)
     }
 
     init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration, logger: Logger) throws {

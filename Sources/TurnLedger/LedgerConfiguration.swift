@@ -7,6 +7,9 @@ public struct LedgerConfiguration: Sendable, Equatable {
         case processCrash
         /// WAL with `synchronous=FULL`: an acknowledged write also survives a power loss.
         case powerLoss
+
+        /// The `PRAGMA synchronous` level of the writer connection.
+        var synchronous: String { self == .powerLoss ? "FULL" : "NORMAL" }
     }
 
     /// The SQLite file; created with its directory's permissions when missing.

@@ -39,6 +39,14 @@ public enum LedgerError: Error, Equatable, Sendable {
     case databaseTooNew(unknownMigrations: [String])
     /// A migration's text changed after it was applied to this database.
     case migrationChanged(String)
+    /// Another connection held the write lock for longer than the busy timeout; nothing was
+    /// written. Retry later.
+    case storeBusy(waited: Duration)
+    /// The database could not grow (disk full, or its size limit); nothing of this write was
+    /// stored, and what was committed before is intact. Free space and retry.
+    case storageFull(path: String)
+    /// SQLite reported an I/O failure, a damaged file, or a file it cannot open or write.
+    case storageFailed(path: String, sqliteCode: Int32, message: String)
 }
 
 extension LedgerError: CustomStringConvertible {
@@ -83,6 +91,14 @@ extension LedgerError: CustomStringConvertible {
             "The database was written by a newer TurnLedger (unknown migrations: \(Self.list(migrations)))."
         case .migrationChanged(let id):
             "Migration '\(id)' differs from the one applied to this database; refusing to open it."
+        case .storeBusy(let waited):
+            "The database stayed locked by another writer for \(waited) (the busy timeout); "
+                + "nothing was written. Retry later."
+        case .storageFull(let path):
+            "The database '\(path)' cannot grow: the disk is full or its size limit is reached. "
+                + "Nothing of this write was stored and committed history is intact; free space and retry."
+        case .storageFailed(let path, let code, let message):
+            "SQLite failed on '\(path)' (code \(code)): \(message)."
         }
     }
 
@@ -107,6 +123,9 @@ extension LedgerError: CustomStringConvertible {
         case .exportRejected: "export_rejected"
         case .databaseTooNew: "database_too_new"
         case .migrationChanged: "migration_changed"
+        case .storeBusy: "store_busy"
+        case .storageFull: "storage_full"
+        case .storageFailed: "storage_failed"
         }
     }
 

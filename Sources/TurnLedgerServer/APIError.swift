@@ -24,6 +24,7 @@ struct APIError: Error {
         let data = (try? JSONCoding.encoder.encode(body)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }  // the lock holder's write is short
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -122,7 +123,12 @@ extension APIError {
         case .contextBudgetTooSmall(let maxTokens, let needed):
             status = .unprocessableContent
             details = ["maxTokens": .number(Double(maxTokens)), "needed": .number(Double(needed))]
-        case .contextRuleViolated, .databaseTooNew, .migrationChanged:
+        case .storeBusy(let waited):
+            status = .serviceUnavailable
+            details = ["waitedSeconds": .number(waited / .seconds(1))]
+        case .storageFull:
+            status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        case .contextRuleViolated, .databaseTooNew, .migrationChanged, .storageFailed:
             status = .internalServerError
         }
         self.init(status: status, code: error.code, message: error.description, details: details)

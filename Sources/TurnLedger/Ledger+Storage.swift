@@ -1,0 +1,44 @@
+import GRDB
+
+/// Every access to the database goes through these two methods, so that a storage failure
+/// (a lock held past the busy timeout, a full disk, an I/O error) reaches the caller as a
+/// ``LedgerError`` that says what happened, never as a raw SQLite message.
+extension Ledger {
+    /// One write transaction (IMMEDIATE: it waits for the write lock up to the busy timeout).
+    /// When it throws, nothing of it was stored.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.write(updates)
+        } catch let error as DatabaseError {
+            throw configuration.storageError(error)
+        }
+    }
+
+    /// One read transaction: a snapshot of committed rows.
+    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await writer.read(value)
+        } catch let error as DatabaseError {
+            throw configuration.storageError(error)
+        }
+    }
+}
+
+extension LedgerConfiguration {
+    /// The ledger's error for a storage failure; any other database error as it is (the
+    /// constraint errors the library expects are turned into ledger errors where they arise).
+    func storageError(_ error: DatabaseError) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return LedgerError.storeBusy(waited: busyTimeout)
+        case .SQLITE_FULL:
+            return LedgerError.storageFull(path: path)
+        case .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM,
+            .SQLITE_NOMEM, .SQLITE_PROTOCOL:
+            return LedgerError.storageFailed(
+                path: path, sqliteCode: error.extendedResultCode.rawValue, message: error.message ?? "\(error)")
+        default:
+            return error
+        }
+    }
+}
