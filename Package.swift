@@ -63,9 +63,16 @@ let package = Package(
             path: "Tests/CrashWriter",
             swiftSettings: strictSettings
         ),
+        // One of several agent processes the concurrent-writer test runs against one file.
+        .executableTarget(
+            name: "contending-writer",
+            dependencies: ["TurnLedger"],
+            path: "Tests/ContendingWriter",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "TurnLedgerTests",
-            dependencies: ["TurnLedger", "crash-writer"],
+            dependencies: ["TurnLedger", "crash-writer", "contending-writer"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -57,3 +57,28 @@ enum ChildProcessError: Error {
     case exitedBefore(String, status: Int32?)
     case killFailed(Int32)
 }
+
+extension ChildProcess {
+    /// Runs a child process to its end on a thread of its own (not a cooperative one), and
+    /// returns its exit status and everything it printed.
+    static func run(_ executable: URL, arguments: [String]) async throws -> (status: Int32, stdout: Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = arguments
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, output))
+            }
+        }
+    }
+}
