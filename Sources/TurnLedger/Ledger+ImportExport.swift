@@ -49,7 +49,7 @@ struct ExportImporter {
         } catch let error as DecodingError {
             throw LedgerError.exportRejected(
                 line: lineNumber, reason: "not a line of this format (\(error.fieldPath) \(error.reason))")
-        } catch let error as DatabaseError {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {  // a guard of the schema
             throw LedgerError.exportRejected(line: lineNumber, reason: error.message ?? "\(error)")
         }
     }

@@ -9,6 +9,9 @@ extension LedgerConfiguration {
         if !allowsNUL, value.utf8.contains(0) {
             throw LedgerError.invalidInput(field: field, reason: "must not contain a NUL character")
         }
+        if value.utf8.first == 0 {  // SQLite's length() stops at a NUL: the schema would see an empty id
+            throw LedgerError.invalidInput(field: field, reason: "must not begin with a NUL character")
+        }
         if value.utf8.count > maxIdentifierLength {
             throw LedgerError.invalidInput(
                 field: field,

@@ -21,4 +21,28 @@ import TurnLedger
         #expect(entries[1].toolCalls.first?.id == "call\u{0}0")
         #expect(entries[1].toolCalls.first?.arguments == "{\"a\":\"\u{0}\"}")
     }
+
+    /// Found by the fuzz test: SQLite's length() stops at a NUL, so the schema's CHECK saw an
+    /// id that begins with one as empty and the raw constraint error reached the caller.
+    @Test func aCallIdOrToolNameThatBeginsWithNULIsRefusedNamingTheField() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.createSession(id: "s1")
+        await #expect(
+            throws: LedgerError.invalidInput(field: "calls[1].id", reason: "must not begin with a NUL character")
+        ) {
+            try await temp.ledger.openTurn(
+                in: "s1",
+                calls: [
+                    ToolCall(id: "a", name: "f", arguments: "{}"), ToolCall(id: "\u{0}b", name: "f", arguments: "{}"),
+                ])
+        }
+        await #expect(
+            throws: LedgerError.invalidInput(field: "calls[0].name", reason: "must not begin with a NUL character")
+        ) {
+            try await temp.ledger.openTurn(in: "s1", calls: [ToolCall(id: "a", name: "\u{0}", arguments: "{}")])
+        }
+        #expect(try await temp.ledger.currentTurn(in: "s1") == nil)
+        #expect(try await temp.ledger.verify().isClean)
+    }
 }

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+import TurnLedger
+
+/// A fuzz test: hostile input against append, open, record, commit, import and export import.
+/// Every call either succeeds or throws a `LedgerError`; nothing stored earlier changes;
+/// `verify` stays clean; every session still renders a context every provider accepts.
+@Suite struct HostileInputTests {
+    /// What the fuzz did, to show it reached both the accepting and the refusing paths.
+    struct Tally {
+        var succeeded = 0
+        var refused: [String: Int] = [:]
+        var untyped: [String] = []
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func everyCallSucceedsOrFailsTypedAndNothingStoredChanges(seed: UInt64) async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        var input = HostileInput(seed: seed)
+        var tally = Tally()
+        var sessions = ["plain"]
+        try await ledger.createSession(id: "plain")
+        var snapshot: [String: [Entry]] = [:]
+
+        for step in 1...400 {
+            let session = input.chance(10) ? input.identifier() : input.pick(sessions)
+            await attempt(&tally) {
+                switch input.int(0..<9) {
+                case 0:
+                    let id = input.identifier()
+                    _ = try await ledger.createSession(
+                        id: id, tenant: input.chance(30) ? input.identifier() : nil, metadata: input.metadata())
+                    sessions.append(id)
+                case 1, 2:
+                    try await ledger.append(
+                        input.parts(), role: input.pick(Role.allCases), to: session,
+                        expectedSeq: input.chance(20) ? input.int(-2..<30) : nil,
+                        idempotencyKey: input.chance(30) ? input.identifier() : nil)
+                case 3:
+                    try await ledger.openTurn(
+                        in: session, parts: input.parts(), calls: input.calls(),
+                        idempotencyKey: input.chance(20) ? input.identifier() : nil)
+                case 4, 5:
+                    let open = try await ledger.currentTurn(in: session)
+                    let callID =
+                        input.chance(80) ? open?.unansweredCallIds.first ?? input.identifier() : input.identifier()
+                    try await ledger.recordResult(
+                        input.parts(), outcome: input.pick(ToolOutcome.allCases), for: callID, in: session)
+                case 6:
+                    if input.chance(70) {
+                        try await ledger.commitTurn(in: session)
+                    } else {
+                        try await ledger.cancelTurn(in: session)
+                    }
+                case 7 where input.chance(60):
+                    let anthropic = input.chance(50)
+                    let id = input.chance(70) ? "import-\(step)" : input.identifier()
+                    try await ledger.importHistory(
+                        input.history(anthropic: anthropic), format: anthropic ? .anthropic : .openAIChat, into: id)
+                    sessions.append(id)
+                case 8 where input.chance(10):
+                    try await importMutatedExport(of: ledger, input: &input, in: temp.directory)
+                default:
+                    _ = try await ledger.context(for: session, format: input.pick(ProviderFormat.allCases))
+                }
+            }
+            if step % 100 == 0 {
+                try await expectUnchanged(ledger, sessions: sessions, since: &snapshot)
+            }
+        }
+
+        #expect(tally.untyped.isEmpty, "errors that are not LedgerError: \(tally.untyped.prefix(5))")
+        #expect(tally.succeeded > 50 && tally.refused.values.reduce(0, +) > 50, "\(tally)")
+        #expect(tally.refused["invalid_input", default: 0] > 0 && tally.refused["session_not_found", default: 0] > 0)
+        _ = try await ledger.recover()
+        try await expectUnchanged(ledger, sessions: sessions, since: &snapshot)
+        for session in Set(sessions) where try await ledger.session(session) != nil {
+            for format in ProviderFormat.allCases {
+                _ = try await ledger.context(for: session, format: format)  // throws if a provider would refuse it
+            }
+        }
+    }
+
+    /// Runs one fuzzed call: a success or a `LedgerError` is fine; anything else is recorded.
+    private func attempt(_ tally: inout Tally, _ call: () async throws -> Void) async {
+        do {
+            try await call()
+            tally.succeeded += 1
+        } catch let error as LedgerError {
+            tally.refused[error.code, default: 0] += 1
+        } catch {
+            tally.untyped.append("\(type(of: error)): \(String(describing: error).prefix(300))")
+        }
+    }
+
+    /// Exports the store, mutates a line or not, and imports it into a new store, which must
+    /// then verify clean whether the import was taken or refused.
+    private func importMutatedExport(of ledger: Ledger, input: inout HostileInput, in directory: URL) async throws {
+        let name = UUID().uuidString
+        let url = directory.appendingPathComponent("\(name).jsonl")
+        try await ledger.export(to: url)
+        var lines = try Data(contentsOf: url).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        if !lines.isEmpty {
+            let index = input.int(0..<lines.count)
+            switch input.int(0..<4) {
+            case 0: lines.remove(at: index)
+            case 1: lines.insert(lines[index], at: index)
+            default:
+                var line = Data(lines[index])
+                input.mutate(&line)
+                lines[index] = line[...]
+            }
+        }
+        try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(to: url)
+        let target = try Ledger(path: directory.appendingPathComponent("\(name).sqlite").path)
+        defer { #expect(throws: Never.self) { try target.close() } }
+        do {
+            try await target.importExport(from: url)
+        } catch {
+            #expect(try await target.listSessions().isEmpty)  // refused whole
+            throw error
+        }
+        #expect(try await target.verify().isClean)
+    }
+
+    /// Every session's committed history still starts with what it held at the last snapshot;
+    /// the whole store verifies clean.
+    private func expectUnchanged(_ ledger: Ledger, sessions: [String], since snapshot: inout [String: [Entry]])
+        async throws
+    {
+        for session in Set(sessions) where try await ledger.session(session) != nil {
+            let entries = try await ledger.entries(in: session)
+            let before = snapshot[session] ?? []
+            #expect(Array(entries.prefix(before.count)) == before, "session \(session.debugDescription) changed")
+            snapshot[session] = entries
+        }
+        let report = try await ledger.verify()
+        #expect(report.isClean, "\(report)")
+    }
+}
