@@ -11,6 +11,16 @@ struct LedgerOptions: ParsableArguments {
     @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .warning
 
+    @Option(
+        help: """
+            process-crash: an acknowledged write survives a crash of the process (WAL, synchronous=NORMAL); \
+            power-loss: it also survives a power cut or OS crash (synchronous=FULL, an fsync per commit).
+            """)
+    var durability: LedgerConfiguration.Durability = .processCrash
+
+    @Option(help: "Seconds a write waits for another process's write lock before it fails with store_busy.")
+    var busyTimeout: Double = 10
+
     var path: String {
         db ?? ProcessInfo.processInfo.environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
     }
@@ -18,7 +28,8 @@ struct LedgerOptions: ParsableArguments {
     func openLedger(configure: (inout LedgerConfiguration) -> Void = { _ in }) throws -> Ledger {
         var logger = Logger(label: "turnledger", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = logLevel
-        var configuration = LedgerConfiguration(path: path)
+        var configuration = LedgerConfiguration(
+            path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability)
         configure(&configuration)
         return try Ledger(configuration: configuration, logger: logger)
     }

@@ -40,6 +40,12 @@ final class ChildProcess {
         }
     }
 
+    /// Every line the child printed, read to the end: call it once the child has exited.
+    func allLines() -> [String] {
+        buffer.append(output.readDataToEndOfFile())
+        return String(decoding: buffer, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     /// Kills the child with SIGKILL and waits for it to die.
     func kill() throws {
         guard Foundation.kill(process.processIdentifier, SIGKILL) == 0 else {
