@@ -30,14 +30,16 @@ struct Workload {
         while true {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             buffer.append(chunk)
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let lineData = buffer[buffer.startIndex..<newline]
+            var start = buffer.startIndex  // lines are sliced off by index: the rest is copied once per chunk
+            while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let lineData = buffer[start..<newline]
                 number += 1
                 let location = Location(offset: bufferOffset, length: lineData.count)
                 if !lineData.isEmpty { try await body(try Self.decode(Data(lineData), at: location, number: number)) }
                 bufferOffset += UInt64(lineData.count + 1)
-                buffer = Data(buffer[(newline + 1)...])
+                start = newline + 1
             }
+            buffer = Data(buffer[start...])
             if chunk.isEmpty { break }
         }
         if !buffer.isEmpty {
