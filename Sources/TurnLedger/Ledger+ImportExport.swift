@@ -48,7 +48,8 @@ struct ExportImporter {
             throw LedgerError.exportRejected(line: lineNumber, reason: error.description)
         } catch let error as DecodingError {
             throw LedgerError.exportRejected(
-                line: lineNumber, reason: "not a line of this format (\(error.fieldPath) \(error.reason))")
+                line: lineNumber, reason: "not a line of this format (\(error.fieldPath(root: "line")) \(error.reason))"
+            )
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {  // a guard of the schema
             throw LedgerError.exportRejected(line: lineNumber, reason: error.message ?? "\(error)")
         }

@@ -49,7 +49,7 @@ extension APIError {
         case let error as LedgerError:
             self.init(ledger: error)
         case let error as DecodingError:
-            self = .invalidBody(error.summary)
+            self = .invalidBody(error.bodyFault)
         case let error as HTTPError:
             self.init(http: error)
         default:
@@ -135,22 +135,13 @@ extension APIError {
     }
 }
 
-extension JSONValue {
-    static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+extension DecodingError {
+    /// The field of the request body at fault and what is wrong with it, in one line.
+    var bodyFault: String { "\(fieldPath(root: "the body")) \(reason)" }
 }
 
-extension DecodingError {
-    /// The path and the problem, in one line.
-    var summary: String {
-        switch self {
-        case .keyNotFound(let key, let context):
-            "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")) is required"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        @unknown default:
-            "\(self)"
-        }
-    }
+extension JSONValue {
+    static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 }
 
 /// The service's JSON: sorted keys, ISO 8601 dates.

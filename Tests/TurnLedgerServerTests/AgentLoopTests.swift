@@ -97,6 +97,8 @@ import Testing
             #expect(reply.status == status && reply.errorCode == code, "\(reply.status) \(reply.text)")
             #expect(reply.errorMessage?.isEmpty == false)
         }
+        let noRole = try http.post("/v1/sessions/s1/entries", #"{"content":"no role"}"#)
+        #expect(noRole.errorMessage == "Invalid request body: role is required.")  // names the field
         #expect(try http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches).status == 201)
         let unknown = try http.post("/v1/sessions/s1/turn/results", #"{"callId":"call_x","content":"?"}"#)
         #expect(unknown.status == 404 && unknown.errorCode == "unknown_call")

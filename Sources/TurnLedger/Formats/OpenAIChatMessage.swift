@@ -31,7 +31,7 @@ public struct OpenAIChatMessage: Sendable, Hashable {
         do {
             self = try JSONDecoder().decode(Wire.self, from: json).message()
         } catch let error as DecodingError {
-            throw LedgerError.invalidInput(field: error.fieldPath, reason: error.reason)
+            throw LedgerError.invalidInput(field: error.fieldPath(root: "message"), reason: error.reason)
         }
     }
 }
@@ -66,8 +66,8 @@ extension OpenAIChatMessage {
                 }
             }
         } catch let error as DecodingError {
-            let path = error.fieldPath
-            guard path != "message" else {
+            let path = error.fieldPath(root: "")
+            guard !path.isEmpty else {
                 throw LedgerError.invalidInput(
                     field: "messages", reason: "must be an array of messages, or an object with a messages array")
             }
@@ -155,37 +155,6 @@ extension OpenAIChatMessage {
                         )
                     }
                 })
-        }
-    }
-}
-
-extension DecodingError {
-    /// The path of the field at fault, e.g. `tool_calls[0].function.arguments`.
-    var fieldPath: String {
-        let path: [any CodingKey]
-        switch self {
-        case .keyNotFound(let key, let context): path = context.codingPath + [key]
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            path = context.codingPath
-        @unknown default: path = []
-        }
-        guard !path.isEmpty else { return "message" }
-        return path.reduce(into: "") { result, key in
-            if let index = key.intValue {
-                result += "[\(index)]"
-            } else {
-                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-    }
-
-    var reason: String {
-        switch self {
-        case .keyNotFound: "is required"
-        case .typeMismatch(let type, _): "must be of type \(type)"
-        case .valueNotFound(let type, _): "must be a \(type), not null"
-        case .dataCorrupted(let context): context.debugDescription
-        @unknown default: "is invalid"
         }
     }
 }

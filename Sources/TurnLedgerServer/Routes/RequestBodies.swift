@@ -69,7 +69,7 @@ extension Request {
         do {
             return try JSONCoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError.invalidBody(error.summary)
+            throw APIError.invalidBody(error.bodyFault)
         }
     }
 
