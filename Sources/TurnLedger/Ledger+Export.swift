@@ -11,9 +11,21 @@ extension Ledger {
     /// - Returns: How many sessions and lines were written.
     @discardableResult
     public func export(to url: URL, tenant: String? = nil) async throws -> ExportSummary {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw LedgerError.invalidInput(field: "url", reason: "cannot create \(url.path)")
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        return try await export(to: handle, tenant: tenant)
+    }
+
+    /// Writes the export to an open file, pipe or socket (standard output, say) and leaves it
+    /// open. The snapshot stays open until the last line is written: a slow reader on the other
+    /// end keeps it open that long (writers are not blocked; the WAL grows until it ends).
+    @discardableResult
+    public func export(to handle: FileHandle, tenant: String? = nil) async throws -> ExportSummary {
         try await read { db in
-            var output = try ExportWriter(url: url)
-            defer { output.close() }
+            var output = ExportWriter(handle: handle)
             try output.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
             let ids = try Lineage.sessionsParentsFirst(db, tenant: tenant)
             for id in ids { try Self.exportSession(db, id, to: &output) }
@@ -117,11 +129,8 @@ struct ExportWriter {
     private let encoder: JSONEncoder
     private(set) var lines = 0
 
-    init(url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw LedgerError.invalidInput(field: "url", reason: "cannot create \(url.path)")
-        }
-        handle = try FileHandle(forWritingTo: url)
+    init(handle: FileHandle) {
+        self.handle = handle
         encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
@@ -138,7 +147,6 @@ struct ExportWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() { try? handle.close() }
 }
 
 extension Data {

@@ -48,6 +48,7 @@ extension LedgerAPI {
                 try await ledger.fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)
         }
         router.get("/v1/export") { _, context in
+            // The snapshot goes to a file first, so a slow client never keeps a read transaction open.
             let url = FileManager.default.temporaryDirectory
                 .appendingPathComponent("turnledger-export-\(UUID().uuidString).jsonl")
             try await ledger.export(to: url, tenant: context.tenant)

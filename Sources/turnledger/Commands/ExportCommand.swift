@@ -19,15 +19,7 @@ struct ExportCommand: AsyncParsableCommand {
             printError("exported \(summary.sessions) sessions, \(summary.lines) lines")
             return
         }
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("turnledger-export-\(UUID().uuidString).jsonl")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let summary = try await ledger.export(to: temporary)
-        let input = try FileHandle(forReadingFrom: temporary)
-        defer { try? input.close() }
-        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
-            FileHandle.standardOutput.write(chunk)
-        }
+        let summary = try await ledger.export(to: FileHandle.standardOutput)
         printError("exported \(summary.sessions) sessions, \(summary.lines) lines")
     }
 }
