@@ -77,7 +77,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TurnLedgerServerTests",
-            dependencies: ["turnledger", "TurnLedgerServer", "TurnLedger"],
+            dependencies: [
+                "turnledger", "TurnLedgerServer", "TurnLedger", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
