@@ -122,6 +122,33 @@ import Testing
         #expect(try await ledger.verify().isClean)
     }
 
+    /// A real write failure from the kernel: a child process lowers its file-size limit, so
+    /// growing the WAL fails with EFBIG mid-turn, then lifts it and finishes the turn.
+    @Test(arguments: [60_000, 200_000, 500_000])
+    func aWriteTheKernelRefusesIsATypedErrorAndTheTurnFinishesOnceItIsAllowed(bytes: Int) async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let run = try await ChildProcess.run(
+            ChildProcess.productsDirectory.appendingPathComponent("crash-writer"),
+            arguments: [temp.path, "s1", "fsize", "\(bytes)"])
+        #expect(run.status == 0)
+        let lines = String(decoding: run.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        let failure = try #require(lines.first { $0.hasPrefix("failed ") })
+        #expect(["failed storage_failed", "failed storage_full"].contains(failure))  // never a raw SQLite error
+        let recovered = try #require(lines.last.flatMap { $0.hasPrefix("recovered ") ? Int($0.dropFirst(10)) : nil })
+
+        let entries = try await temp.ledger.entries(in: "s1")
+        #expect(entries.count == recovered)
+        for ack in lines where ack.hasPrefix("ack ") {
+            let words = ack.split(separator: " ").map(String.init)
+            switch words[1] {
+            case "open", "commit": #expect(entries.first { $0.seq == Int(words[2]) }?.toolCalls.count == 2, "\(ack)")
+            default: #expect(entries.contains { $0.toolCallId == words[2] }, "\(ack)")
+            }
+        }
+        #expect(try await temp.ledger.verify().isClean)
+    }
+
     @Test func aFileThatIsNotADatabaseIsStorageFailed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
