@@ -146,7 +146,6 @@ struct ExportWriter {
         try handle.write(contentsOf: buffer)
         buffer.removeAll(keepingCapacity: true)
     }
-
 }
 
 extension Data {
