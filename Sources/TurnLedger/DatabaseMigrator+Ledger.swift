@@ -43,6 +43,23 @@ extension DatabaseMigrator {
         return migrator
     }
 
+    /// Migrates, while other processes may be opening the same new file: GRDB reads which
+    /// migrations are applied before the transaction that applies the next one, so of two
+    /// processes that open a new file at once, the second can run a migration the first just
+    /// committed, and fail ("table session already exists") with its transaction rolled back.
+    /// Such a failure is retried as long as some other process made progress meanwhile.
+    func migrateAlongsideOtherProcesses(_ writer: any DatabaseWriter) throws {
+        for attempt in 0... {
+            let before = try writer.read { db in try appliedIdentifiers(db) }
+            do {
+                return try migrate(writer)
+            } catch let error as DatabaseError {
+                let after = try writer.read { db in try appliedIdentifiers(db) }
+                guard after.count > before.count, attempt < migrations.count else { throw error }
+            }
+        }
+    }
+
     /// Refuses a database that a newer version wrote, or whose applied migrations differ
     /// from the embedded ones.
     func checkCompatibility(_ db: Database) throws {

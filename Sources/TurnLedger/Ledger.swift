@@ -57,7 +57,7 @@ public struct Ledger: Sendable {
         self.logger = logger
         let migrator = DatabaseMigrator.ledger
         try writer.read { db in try migrator.checkCompatibility(db) }
-        try migrator.migrate(writer)
+        try migrator.migrateAlongsideOtherProcesses(writer)
         logger.debug("opened ledger", metadata: ["path": "\(configuration.path)"])
     }
 

@@ -69,6 +69,31 @@ import TurnLedger
         #expect(reads > 0)
     }
 
+    /// Six processes opening a file that does not exist yet at the same moment: each must
+    /// create or wait for the schema, never fail on a migration another one just applied.
+    @Test func processesOpeningANewFileAtOnceAllMigrateItAndWrite() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        for round in 0..<5 {
+            let path = temp.directory.appendingPathComponent("new-\(round).sqlite").path
+            let runs = try await withThrowingTaskGroup(of: (status: Int32, stdout: Data).self) { group in
+                for process in 0..<6 {
+                    group.addTask {
+                        try await ChildProcess.run(
+                            ChildProcess.productsDirectory.appendingPathComponent("contending-writer"),
+                            arguments: [path, "\(process)", "1", "0"])  // open, migrate, create a session
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(runs.map(\.status) == Array(repeating: 0, count: 6), "round \(round)")
+            #expect(try runs.flatMap { try JSONDecoder().decode(Report.self, from: $0.stdout).errors }.isEmpty)
+            let ledger = try Ledger(path: path)
+            #expect(try await ledger.listSessions().count == 6)
+            #expect(try await ledger.verify().isClean)
+        }
+    }
+
     /// Reads histories and builds contexts in every format until cancelled; every read must
     /// show whole turns: each call followed by its result, in call order. Returns the reads.
     static func readWhileWritten(_ ledger: Ledger, sessions: [String]) async throws -> Int {
