@@ -109,15 +109,16 @@ import Testing
             try await limitPages(of: ledger, toCurrentPlus: 1_000_000)
         }
         #expect(failures == 3)
-        // Every acknowledged text is in the log or in an open turn, once.
+        // Every acknowledged text is in the log, once (recover closes the open turns; the
+        // results it writes for unanswered calls all say the same, and are left out here).
         _ = try await ledger.recover()
         for (session, texts) in acknowledged {
             let stored = try await ledger.entries(in: session).flatMap(\.parts).compactMap { part -> String? in
-                if case .text(let text) = part { return text }
+                if case .text(let text) = part, text != Ledger.interruptedResultText { return text }
                 return nil
             }
             #expect(Set(texts).isSubset(of: Set(stored)), "session \(session)")
-            #expect(Set(stored).count == stored.count)
+            #expect(Set(stored).count == stored.count, "session \(session): a write stored twice")
         }
         #expect(try await ledger.verify().isClean)
     }
