@@ -7,19 +7,21 @@ extension Ledger {
     /// One write transaction (IMMEDIATE: it waits for the write lock up to the busy timeout).
     /// When it throws, nothing of it was stored.
     func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        let started = ContinuousClock.now
         do {
             return try await writer.write(updates)
         } catch let error as DatabaseError {
-            throw configuration.storageError(error)
+            throw configuration.storageError(error, waitingSince: started)
         }
     }
 
     /// One read transaction: a snapshot of committed rows.
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        let started = ContinuousClock.now
         do {
             return try await writer.read(value)
         } catch let error as DatabaseError {
-            throw configuration.storageError(error)
+            throw configuration.storageError(error, waitingSince: started)
         }
     }
 }
@@ -27,10 +29,12 @@ extension Ledger {
 extension LedgerConfiguration {
     /// The ledger's error for a storage failure; any other database error as it is (the
     /// constraint errors the library expects are turned into ledger errors where they arise).
-    func storageError(_ error: DatabaseError) -> any Error {
+    /// - Parameter started: When the access began: `store_busy` reports how long it waited.
+    func storageError(_ error: DatabaseError, waitingSince started: ContinuousClock.Instant) -> any Error {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return LedgerError.storeBusy(waited: busyTimeout)
+            let waited = ContinuousClock.now - started
+            return LedgerError.storeBusy(waited: .milliseconds((waited / .milliseconds(1)).rounded()))
         case .SQLITE_FULL:
             return LedgerError.storageFull(path: path)
         case .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM,

@@ -36,18 +36,40 @@ public struct Ledger: Sendable {
     ///   locked past the busy timeout, and ``LedgerError/storageFailed(path:sqliteCode:message:)``
     ///   for a file that cannot be opened or is not a database.
     public init(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) throws {
-        var config = Configuration()  // foreign keys are on by default
-        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
+        let started = ContinuousClock.now
+        let pool = try Self.openPool(configuration, since: started)
         do {
-            let pool = try DatabasePool(path: configuration.path, configuration: config)
-            // The pool keeps one writer connection for its lifetime; only it writes, so only its
-            // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.synchronous)")
-            }
             try self.init(pool, configuration: configuration, logger: logger)
         } catch let error as DatabaseError {
-            throw configuration.storageError(error)
+            throw configuration.storageError(error, waitingSince: started)
+        }
+    }
+
+    /// Opens the file in WAL mode with the configured durability. On a new file GRDB switches to
+    /// WAL inside a deferred transaction (a savepoint), which SQLite cannot make wait for the busy
+    /// handler: when another process is setting up or writing the same new file at that moment,
+    /// it answers SQLITE_BUSY at once. Such an open is retried until the busy timeout.
+    private static func openPool(_ configuration: LedgerConfiguration, since started: ContinuousClock.Instant)
+        throws -> DatabasePool
+    {
+        var config = Configuration()  // foreign keys are on by default
+        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
+        while true {
+            do {
+                let pool = try DatabasePool(path: configuration.path, configuration: config)
+                // The pool keeps one writer connection for its lifetime; only it writes, so only its
+                // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.synchronous)")
+                }
+                return pool
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_BUSY && ContinuousClock.now - started < configuration.busyTimeout
+            {
+                Thread.sleep(forTimeInterval: 0.005)
+            } catch let error as DatabaseError {
+                throw configuration.storageError(error, waitingSince: started)
+            }
         }
     }
 

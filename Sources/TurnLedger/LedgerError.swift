@@ -39,8 +39,9 @@ public enum LedgerError: Error, Equatable, Sendable {
     case databaseTooNew(unknownMigrations: [String])
     /// A migration's text changed after it was applied to this database.
     case migrationChanged(String)
-    /// Another connection held the write lock for longer than the busy timeout; nothing was
-    /// written. Retry later.
+    /// Another connection held the database locked for longer than the busy timeout (or in a
+    /// way SQLite cannot wait for); nothing was written. `waited` is how long this call waited.
+    /// Retry later.
     case storeBusy(waited: Duration)
     /// The database could not grow (disk full, or its size limit); nothing of this write was
     /// stored, and what was committed before is intact. Free space and retry.
@@ -92,8 +93,7 @@ extension LedgerError: CustomStringConvertible {
         case .migrationChanged(let id):
             "Migration '\(id)' differs from the one applied to this database; refusing to open it."
         case .storeBusy(let waited):
-            "The database stayed locked by another writer for \(waited) (the busy timeout); "
-                + "nothing was written. Retry later."
+            "The database is locked by another connection (waited \(waited)); nothing was written. Retry later."
         case .storageFull(let path):
             "The database '\(path)' cannot grow: the disk is full or its size limit is reached. "
                 + "Nothing of this write was stored and committed history is intact; free space and retry."

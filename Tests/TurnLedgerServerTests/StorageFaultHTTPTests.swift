@@ -17,9 +17,9 @@ import Testing
         let busy = try http.post("/v1/sessions/s1/entries", #"{"role":"user","content":"blocked"}"#)
         #expect(busy.status == 503 && busy.errorCode == "store_busy", "\(busy.status) \(busy.text)")
         #expect(busy.headers["retry-after"] == "1")
-        #expect(
-            ((busy.object["error"] as? [String: Any])?["details"] as? [String: Any])?["waitedSeconds"] as? Double == 0.3
-        )
+        let waited =
+            ((busy.object["error"] as? [String: Any])?["details"] as? [String: Any])?["waitedSeconds"] as? Double
+        #expect(waited.map { $0 >= 0.29 && $0 < 5 } == true, "waited \(String(describing: waited))")
         #expect(try http.get("/v1/sessions/s1/entries?after=0&limit=10").status == 200)  // reads go on
 
         try await holder.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
