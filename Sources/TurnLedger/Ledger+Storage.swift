@@ -7,19 +7,18 @@ extension Ledger {
     /// One write transaction (IMMEDIATE: it waits for the write lock up to the busy timeout).
     /// When it throws, nothing of it was stored.
     func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        let started = ContinuousClock.now
-        do {
-            return try await writer.write(updates)
-        } catch let error as DatabaseError {
-            throw configuration.storageError(error, waitingSince: started)
-        }
+        try await mappingStorageErrors { try await writer.write(updates) }
     }
 
     /// One read transaction: a snapshot of committed rows.
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors { try await writer.read(value) }
+    }
+
+    private func mappingStorageErrors<T>(_ access: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
         do {
-            return try await writer.read(value)
+            return try await access()
         } catch let error as DatabaseError {
             throw configuration.storageError(error, waitingSince: started)
         }
