@@ -22,15 +22,8 @@ extension Ledger {
     /// Every API key, revoked ones included, oldest first.
     public func apiKeys() async throws -> [APIKey] {
         try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, tenant, name, createdAt, revokedAt FROM apiKey ORDER BY createdAt, id"
-            )
-            .map { row in
-                APIKey(
-                    id: try row.text(at: 0), tenant: try row.text(at: 1), name: try row.optionalText(at: 2),
-                    createdAt: try Timestamp.parse(row[3]).orInvalidRow("createdAt"),
-                    revokedAt: (row[4] as String?).flatMap(Timestamp.parse))
-            }
+            try Row.fetchAll(db, sql: "SELECT \(Self.apiKeyColumns) FROM apiKey ORDER BY createdAt, id").map(
+                Self.apiKey)
         }
     }
 
@@ -55,8 +48,9 @@ extension Ledger {
         }
     }
 
-    /// The tenant of an active key, or nil. The stored hash is compared in constant time.
-    public func tenant(forAPIKey secret: String) async throws -> String? {
+    /// The active key whose secret this is (its id and tenant), or nil. The stored hash is
+    /// compared in constant time.
+    public func apiKey(forSecret secret: String) async throws -> APIKey? {
         let parts = secret.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "tlk" else { return nil }
         let id = String(parts[1])
@@ -64,11 +58,22 @@ extension Ledger {
         return try await read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT tenant, hash FROM apiKey WHERE id = ? AND revokedAt IS NULL", arguments: [id])
+                    db, sql: "SELECT \(Self.apiKeyColumns), hash FROM apiKey WHERE id = ? AND revokedAt IS NULL",
+                    arguments: [id])
             else { return nil }
-            let stored: Data = row[1]
-            return Self.constantTimeEqual(stored, presented) ? try row.text(at: 0) : nil
+            let stored: Data = row[5]
+            return Self.constantTimeEqual(stored, presented) ? try Self.apiKey(row) : nil
         }
+    }
+
+    private static let apiKeyColumns = "id, tenant, name, createdAt, revokedAt"
+
+    /// A key from a row that starts with ``apiKeyColumns``.
+    private static func apiKey(_ row: Row) throws -> APIKey {
+        APIKey(
+            id: try row.text(at: 0), tenant: try row.text(at: 1), name: try row.optionalText(at: 2),
+            createdAt: try Timestamp.parse(row[3]).orInvalidRow("createdAt"),
+            revokedAt: (row[4] as String?).flatMap(Timestamp.parse))
     }
 
     static func digest(_ secret: String) -> Data {

@@ -16,13 +16,12 @@ struct AuthMiddleware: RouterMiddleware {
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         if let header = request.headers[.authorization] {
-            guard header.hasPrefix("Bearer "),
-                let tenant = try await ledger.tenant(forAPIKey: String(header.dropFirst(7)))
+            guard header.hasPrefix("Bearer "), let key = try await ledger.apiKey(forSecret: String(header.dropFirst(7)))
             else {
                 throw APIError(status: .unauthorized, code: "unauthorized", message: "The API key is not valid.")
             }
-            context.tenant = tenant
-            context.keyID = String(header.dropFirst(7).split(separator: "_").dropFirst().first ?? "")
+            context.tenant = key.tenant
+            context.keyID = key.id
         } else if try await ledger.hasActiveAPIKeys() {
             throw APIError(
                 status: .unauthorized, code: "unauthorized",
