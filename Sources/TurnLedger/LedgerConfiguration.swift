@@ -8,8 +8,8 @@ public struct LedgerConfiguration: Sendable, Equatable {
         /// WAL with `synchronous=FULL`: an acknowledged write also survives a power loss.
         case powerLoss
 
-        /// The `PRAGMA synchronous` level of the writer connection.
-        var synchronous: String { self == .powerLoss ? "FULL" : "NORMAL" }
+        /// The SQLite `synchronous` level it sets on the writer connection: `NORMAL` or `FULL`.
+        public var synchronous: String { self == .powerLoss ? "FULL" : "NORMAL" }
     }
 
     /// The SQLite file; created with its directory's permissions when missing.

@@ -36,3 +36,13 @@ struct LedgerOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension LedgerConfiguration.Durability: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument {
+        case "process-crash": self = .processCrash
+        case "power-loss": self = .powerLoss
+        default: return nil
+        }
+    }
+}

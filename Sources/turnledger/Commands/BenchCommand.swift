@@ -27,20 +27,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let ledger = try Ledger(configuration: LedgerConfiguration(path: db, durability: durability))
         let config =
-            "WAL, synchronous=\(durability == .processCrash ? "NORMAL" : "FULL"); "
+            "WAL, synchronous=\(durability.synchronous); "
             + "turnledger library API, one transaction per write"
         let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config)
         try Output.json(report)
         if !report.ok { throw ExitCode.failure }
-    }
-}
-
-extension LedgerConfiguration.Durability: ExpressibleByArgument {
-    public init?(argument: String) {
-        switch argument {
-        case "process-crash": self = .processCrash
-        case "power-loss": self = .powerLoss
-        default: return nil
-        }
     }
 }
