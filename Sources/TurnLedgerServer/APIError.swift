@@ -21,13 +21,11 @@ struct APIError: Error {
 
     func response() -> Response {
         let body = Body(error: .init(code: code, message: message, details: details))
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data()
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        if status == .serviceUnavailable { headers[.retryAfter] = "1" }  // the lock holder's write is short
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var response = Response.json((try? JSONCoding.encoder.encode(body)) ?? Data(), status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { response.headers[.retryAfter] = "1" }  // the lock holder's write is short
+        return response
     }
-
 }
 
 extension APIError {

@@ -41,10 +41,16 @@ struct LedgerAPI: Sendable {
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONCoding.encoder.encode(value)
-        return Response(
+        .json(try JSONCoding.encoder.encode(value), status: status)
+    }
+}
+
+extension Response {
+    /// A response whose body is JSON text already made.
+    static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -30,7 +30,7 @@ public enum LedgerServer {
         let router = Router(context: APIContext.self)
         let metrics = ServiceMetrics()
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
-        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ErrorMiddleware())  // inside the log: it logs and counts every error as its response
         router.add(middleware: AuthMiddleware(ledger: ledger))
         LedgerAPI(ledger: ledger, configuration: configuration, metrics: metrics).register(on: router)
         var quiet = logger

@@ -24,9 +24,7 @@ extension LedgerAPI {
                     "'\(name)' is not one of \(ProviderFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let built = try await ledger.context(for: id, format: format, maxTokens: try request.integer("maxTokens"))
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: built.data)))
+            return Response.json(built.data)
         }
         router.get("/v1/search") { request, context in
             guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }

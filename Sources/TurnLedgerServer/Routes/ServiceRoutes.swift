@@ -13,9 +13,7 @@ extension LedgerAPI {
                 body: .init(byteBuffer: ByteBuffer(string: metrics.render(openTurns: openTurns))))
         }
         router.get("/openapi.json") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json)))
+            Response.json(OpenAPIDocument.json)
         }
     }
 }
