@@ -105,7 +105,7 @@ struct SoakDriver {
             guard try await ledger.session(id) != nil else { continue }
             let entries = try await ledger.entries(in: id)
             for (index, entry) in entries.enumerated() {
-                let text = entry.parts.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
+                let text = entry.parts.text
                 texts[id, default: [:]][entry.seq] = text
                 if let callID = entry.toolCallId, let outcome = entry.outcome { results[callID] = (outcome, text) }
                 if !entry.toolCalls.isEmpty {
@@ -123,8 +123,7 @@ struct SoakDriver {
             if let turn = try await ledger.currentTurn(in: id) {
                 calls[id, default: [:]][turn.seq] = turn.calls.map(\.id)
                 for result in turn.results {
-                    let text = result.parts.compactMap { if case .text(let t) = $0 { t } else { nil } }.joined()
-                    results[result.callId] = (result.outcome, text)
+                    results[result.callId] = (result.outcome, result.parts.text)
                 }
             }
             for format in ProviderFormat.allCases {

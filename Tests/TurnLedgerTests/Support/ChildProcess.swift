@@ -70,20 +70,14 @@ extension ChildProcess {
     static func run(_ executable: URL, arguments: [String]) async throws -> (status: Int32, stdout: Data) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = executable
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
                 do {
-                    try process.run()
+                    let child = try start(executable, arguments: arguments)
+                    let output = child.output.readDataToEndOfFile()
+                    child.process.waitUntilExit()
+                    continuation.resume(returning: (child.process.terminationStatus, output))
                 } catch {
                     continuation.resume(throwing: error)
-                    return
                 }
-                let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, output))
             }
         }
     }

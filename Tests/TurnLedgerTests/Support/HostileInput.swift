@@ -5,9 +5,9 @@ import TurnLedger
 /// strings, deep JSON, invalid UTF-8, control characters, SQL text, ids of every shape, and
 /// provider histories with bytes flipped, messages dropped or moved, ids changed.
 struct HostileInput {
-    var random: SeededRandom
+    var random: SplitMix
 
-    init(seed: UInt64) { random = SeededRandom(seed: seed) }
+    init(seed: UInt64) { random = SplitMix(seed: seed) }
 
     mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &random) }
     mutating func chance(_ percent: Int) -> Bool { int(0..<100) < percent }
