@@ -30,16 +30,7 @@ import TurnLedger
         let own = (0..<Self.processes).flatMap { p in (0..<Self.tasks).map { "turns-\(p)-\($0)" } }
 
         let readers = Task { try await Self.readWhileWritten(temp.ledger, sessions: shared + own) }
-        let runs = try await withThrowingTaskGroup(of: (status: Int32, stdout: Data).self) { group in
-            for process in 0..<Self.processes {
-                group.addTask {
-                    try await ChildProcess.run(
-                        ChildProcess.productsDirectory.appendingPathComponent("contending-writer"),
-                        arguments: [temp.path, "\(process)", "\(Self.tasks)", "\(Self.writes)"])
-                }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
+        let runs = try await Self.runWriters(Self.processes, on: temp.path, tasks: Self.tasks, writes: Self.writes)
         readers.cancel()
         let reads = try await readers.value
 
@@ -77,21 +68,29 @@ import TurnLedger
         defer { temp.remove() }
         for round in 0..<8 {
             let path = temp.directory.appendingPathComponent("new-\(round).sqlite").path
-            let runs = try await withThrowingTaskGroup(of: (status: Int32, stdout: Data).self) { group in
-                for process in 0..<8 {
-                    group.addTask {
-                        try await ChildProcess.run(
-                            ChildProcess.productsDirectory.appendingPathComponent("contending-writer"),
-                            arguments: [path, "\(process)", "1", "0"])  // open, migrate, create a session
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let runs = try await Self.runWriters(8, on: path, tasks: 1, writes: 0)  // open, migrate, create a session
             #expect(runs.map(\.status) == Array(repeating: 0, count: 8), "round \(round)")
             #expect(try runs.flatMap { try JSONDecoder().decode(Report.self, from: $0.stdout).errors }.isEmpty)
             let ledger = try Ledger(path: path)
             #expect(try await ledger.listSessions().count == 8)
             #expect(try await ledger.verify().isClean)
+        }
+    }
+
+    /// Runs `count` contending-writer processes at once, each to its end: their exit statuses
+    /// and reports.
+    static func runWriters(_ count: Int, on path: String, tasks: Int, writes: Int) async throws
+        -> [(status: Int32, stdout: Data)]
+    {
+        try await withThrowingTaskGroup(of: (status: Int32, stdout: Data).self) { group in
+            for process in 0..<count {
+                group.addTask {
+                    try await ChildProcess.run(
+                        ChildProcess.productsDirectory.appendingPathComponent("contending-writer"),
+                        arguments: [path, "\(process)", "\(tasks)", "\(writes)"])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
     }
 
