@@ -10,6 +10,7 @@ extension DatabaseMigrator {
         ("0004_guard_log", PackageResources._004_guard_log_sql),
         ("0005_history", PackageResources._005_history_sql),
         ("0006_api_keys", PackageResources._006_api_keys_sql),
+        ("0007_summary_covers_history", PackageResources._007_summary_covers_history_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -69,11 +69,21 @@ struct InvariantCheck: Sendable {
                 """),
         InvariantCheck(
             name: "summary_splits_turn",
+            // Over the whole history each summary reads: its session's rows, then each
+            // ancestor's up to the fork point.
             sql: """
+                WITH RECURSIVE lineage(sessionId, owner, lastSeq) AS (
+                    SELECT DISTINCT sessionId, sessionId, 9223372036854775807 FROM entry WHERE summaryTo IS NOT NULL
+                    UNION ALL
+                    SELECT l.sessionId, s.parentSessionId, min(l.lastSeq, s.parentSeq)
+                    FROM lineage l JOIN session s ON s.id = l.owner
+                    WHERE s.parentSessionId IS NOT NULL)
                 SELECT 'session ' || quote(s.sessionId) || ' seq ' || s.seq || ': the summary of '
                     || s.summaryFrom || '...' || s.summaryTo || ' splits the turn at seq ' || e.seq
+                    || CASE WHEN l.owner = s.sessionId THEN '' ELSE ' (inherited from ' || quote(l.owner) || ')' END
                 FROM entry s
-                JOIN entry e ON e.sessionId = s.sessionId AND e.callCount > 0
+                JOIN lineage l ON l.sessionId = s.sessionId
+                JOIN entry e ON e.sessionId = l.owner AND e.seq <= l.lastSeq AND e.callCount > 0
                 WHERE s.summaryTo IS NOT NULL
                   AND ((e.seq <= s.summaryTo AND s.summaryTo < e.seq + e.callCount)
                     OR (e.seq < s.summaryFrom AND s.summaryFrom <= e.seq + e.callCount))

@@ -48,20 +48,27 @@ extension Ledger {
         return entry
     }
 
-    /// The seqs of a turn that `range` starts or ends inside of, if any.
+    /// The seqs of a turn that `range` starts or ends inside of, if any, anywhere in the history
+    /// the session reads: its own rows and, for a fork, its ancestors' up to the fork point.
     private static func turnSplit(_ db: Database, in sessionID: String, by range: ClosedRange<Int>) throws
         -> ClosedRange<Int>?
     {
-        let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT seq, seq + callCount AS last FROM entry
-                WHERE sessionId = ?1 AND callCount > 0
-                  AND ((seq <= ?3 AND ?3 < seq + callCount) OR (seq < ?2 AND ?2 <= seq + callCount))
-                LIMIT 1
-                """,
-            arguments: [sessionID, range.lowerBound, range.upperBound]
-        )
-        return row.map { ($0["seq"] as Int)...($0["last"] as Int) }
+        for segment in try Lineage.of(db, sessionID).segments {
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, seq + callCount AS last FROM entry
+                    WHERE sessionId = ?1 AND seq BETWEEN ?4 AND ?5 AND callCount > 0
+                      AND ((seq <= ?3 AND ?3 < seq + callCount) OR (seq < ?2 AND ?2 <= seq + callCount))
+                    LIMIT 1
+                    """,
+                arguments: [
+                    segment.owner, range.lowerBound, range.upperBound, segment.seqs.lowerBound,
+                    segment.seqs.upperBound,
+                ]
+            )
+            if let row { return (row["seq"] as Int)...(row["last"] as Int) }
+        }
+        return nil
     }
 }

@@ -31,7 +31,8 @@ extension Ledger {
         }
         let log = try await read { db in try Self.entries(db, in: sessionID) }
         let window = try ContextWindow.select(from: log, maxTokens: maxTokens, counter: tokenCounter)
-        let body = format.render(TranscriptStep.steps(window.entries))
+        let steps = CallIDMapping.forFormat(format).apply(to: TranscriptStep.steps(window.entries))
+        let body = format.render(steps)
         try format.check(body)
         return Context(
             format: format,

@@ -63,14 +63,19 @@ extension Ledger {
         return broken
     }
 
-    /// The triggers the migrations create, read from their embedded text.
-    static let guardTriggers: [String] = DatabaseMigrator.ledgerMigrations.flatMap { migration in
-        String(decoding: migration.sql, as: UTF8.self)
-            .split(whereSeparator: \.isNewline)
-            .compactMap { line -> String? in
+    /// The triggers the migrations leave in place, read from their embedded text in order: a
+    /// later migration may drop one and create its successor.
+    static let guardTriggers: [String] = {
+        var names: [String] = []
+        for migration in DatabaseMigrator.ledgerMigrations {
+            for line in String(decoding: migration.sql, as: UTF8.self).split(whereSeparator: \.isNewline) {
                 let words = line.split(separator: " ")
-                guard words.count > 2, words[0] == "CREATE", words[1] == "TRIGGER" else { return nil }
-                return String(words[2])
+                guard words.count > 2, words[1] == "TRIGGER" else { continue }
+                let name = String(words[2].trimmingCharacters(in: [";"]))
+                if words[0] == "CREATE" { names.append(name) }
+                if words[0] == "DROP" { names.removeAll { $0 == name } }
             }
-    }
+        }
+        return names
+    }()
 }

@@ -54,7 +54,7 @@ import TurnLedger
         try await temp.rawConnection(foreignKeys: true).write { db in
             try db.execute(
                 sql: """
-                    DROP TRIGGER summaryCoversWholeTurns;
+                    DROP TRIGGER summaryCoversWholeTurnsOfItsHistory;
                     INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
                         VALUES ('s1', 7, 'user', '[]', '2026-01-01 00:00:00.000', 2, 4);
                     """)

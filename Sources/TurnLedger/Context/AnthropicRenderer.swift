@@ -6,7 +6,7 @@ enum AnthropicRenderer {
         for step in steps {
             switch step {
             case .instruction(let entry) where messages.isEmpty:
-                system += entry.nonEmptyTexts.map(textBlock)
+                system += entry.visibleTexts.map(textBlock)
             case .instruction(let entry), .user(let entry):
                 messages.append(role: "user", blocks: contentBlocks(entry))
             case .assistant(let entry, let results):
@@ -15,7 +15,7 @@ enum AnthropicRenderer {
                     continue
                 }
                 var blocks = entry.opaqueJSON(for: .anthropic).map(JSONNode.raw)
-                blocks += entry.nonEmptyTexts.map(textBlock)
+                blocks += entry.visibleTexts.map(textBlock)
                 blocks += entry.toolCalls.map { call in
                     .object([
                         ("type", .string("tool_use")),
@@ -78,9 +78,10 @@ enum AnthropicRenderer {
     private static func contentBlocks(_ entry: Entry) -> [JSONNode] {
         let blocks = entry.parts.compactMap { part -> JSONNode? in
             switch part {
-            case .text(let text): text.isEmpty ? nil : textBlock(text)
+            case .text(let text): text.isVisible ? textBlock(text) : nil
             case .image(let url): imageBlock(url)
-            case .opaque(let provider, let json): provider == ProviderFormat.anthropic.opaqueProvider ? .raw(json) : nil
+            case .opaque(let provider, let json):
+                provider == ProviderFormat.anthropic.opaqueProvider && ProviderFormat.anthropic.carries(opaque: json) ? .raw(json) : nil
             }
         }
         return blocks.isEmpty ? [textBlock(Placeholder.emptyMessage)] : blocks
@@ -89,7 +90,7 @@ enum AnthropicRenderer {
     private static func resultBlock(_ result: Entry) -> JSONNode {
         var content = result.parts.compactMap { part -> JSONNode? in
             switch part {
-            case .text(let text): text.isEmpty ? nil : textBlock(text)
+            case .text(let text): text.isVisible ? textBlock(text) : nil
             case .image(let url): imageBlock(url)
             case .opaque: nil
             }

@@ -7,8 +7,9 @@ struct ContextWindow {
 
     static func select(from log: [Entry], maxTokens: Int?, counter: TokenCounter) throws -> ContextWindow {
         let prefix = log.prefix { ($0.role == .system || $0.role == .developer) && $0.summarizes == nil }
-        var rest = Array(log.dropFirst(prefix.count))
-        if let summary = log.last(where: { $0.summarizes != nil }), let covered = summary.summarizes {
+        let splitting = Set(log.filter { splitsATurn($0, of: log) }.map(\.seq))
+        var rest = log.dropFirst(prefix.count).filter { !splitting.contains($0.seq) }
+        if let summary = rest.last(where: { $0.summarizes != nil }), let covered = summary.summarizes {
             rest = [summary] + rest.filter { $0.seq > covered.upperBound && $0.seq != summary.seq }
         }
         let steps = TranscriptStep.steps(rest)
@@ -35,6 +36,19 @@ struct ContextWindow {
         let tokens = prefixTokens + costs[start...].reduce(0, +)
         let entries = Array(prefix) + kept.flatMap(\.entries)
         return ContextWindow(entries: entries, omitted: omittedRanges(log: log, kept: entries), tokens: tokens)
+    }
+
+    /// Whether `entry` is a summary whose range splits a turn. The schema refuses such a summary,
+    /// but a database written before it checked a fork's inherited turns may hold one (`verify`
+    /// names it): it is left out, rather than leave the session with no valid context.
+    private static func splitsATurn(_ entry: Entry, of log: [Entry]) -> Bool {
+        guard let covered = entry.summarizes else { return false }
+        return log.contains { turn in
+            let calls = turn.toolCalls.count
+            return calls > 0
+                && ((turn.seq <= covered.upperBound && covered.upperBound < turn.seq + calls)
+                    || (turn.seq < covered.lowerBound && covered.lowerBound <= turn.seq + calls))
+        }
     }
 
     private static func omittedRanges(log: [Entry], kept: [Entry]) -> [ClosedRange<Int>] {

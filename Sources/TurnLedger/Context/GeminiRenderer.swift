@@ -5,9 +5,15 @@ enum GeminiRenderer {
     static func render(_ steps: [TranscriptStep]) -> JSONNode {
         var system: [JSONNode] = []
         var contents: [(role: String, parts: [JSONNode], isFunctionTurn: Bool)] = []
+        // Consecutive turns of one role merge, except that a function response turn stays on its
+        // own. A model text turn merges into the function call turn after it: Gemini wants a call
+        // turn right after a user or function response turn (rule gm/call-turn-position).
         func append(_ role: String, _ parts: [JSONNode], isFunctionTurn: Bool = false) {
-            if let last = contents.last, last.role == role, !last.isFunctionTurn, !isFunctionTurn {
+            if let last = contents.last, last.role == role, !last.isFunctionTurn,
+                role == "model" || !isFunctionTurn
+            {
                 contents[contents.count - 1].parts += parts
+                contents[contents.count - 1].isFunctionTurn = isFunctionTurn
             } else {
                 contents.append((role: role, parts: parts, isFunctionTurn: isFunctionTurn))
             }
@@ -103,7 +109,8 @@ enum GeminiRenderer {
                         )
                     ])
                 }
-            case .opaque(let provider, let json): provider == ProviderFormat.gemini.opaqueProvider ? .raw(json) : nil
+            case .opaque(let provider, let json):
+                provider == ProviderFormat.gemini.opaqueProvider && ProviderFormat.gemini.carries(opaque: json) ? .raw(json) : nil
             }
         }
         return parts.isEmpty ? [textPart(Placeholder.emptyMessage)] : parts

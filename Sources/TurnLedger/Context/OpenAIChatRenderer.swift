@@ -67,40 +67,4 @@ enum OpenAIChatRenderer {
     private static func textPart(_ text: String) -> JSONNode {
         .object([("type", .string("text")), ("text", .string(text))])
     }
-
-    /// Every assistant `tool_calls` message is followed by one `tool` message per call id, and a
-    /// `tool` message only ever answers the calls just before it.
-    static func check(_ body: JSONNode) throws {
-        let messages = body["messages"]?.array ?? []
-        var index = 0
-        while index < messages.count {
-            let message = messages[index]
-            let role = message["role"]?.string ?? ""
-            guard ["system", "developer", "user", "assistant", "tool"].contains(role) else {
-                throw ProviderFormat.openAIChat.violation("roles", "messages[\(index)] has role '\(role)'")
-            }
-            if role == "tool" {
-                throw ProviderFormat.openAIChat.violation(
-                    "tool follows tool_calls",
-                    "messages[\(index)] with role 'tool' must be a response to a preceding message with 'tool_calls'")
-            }
-            index += 1
-            let callIds = (message["tool_calls"]?.array ?? []).compactMap { $0["id"]?.string }
-            guard !callIds.isEmpty else { continue }
-            var answered: [String] = []
-            while index < messages.count, messages[index]["role"]?.string == "tool" {
-                answered.append(messages[index]["tool_call_id"]?.string ?? "")
-                index += 1
-            }
-            guard answered.sorted() == callIds.sorted() else {
-                let missing = callIds.filter { !answered.contains($0) }
-                throw ProviderFormat.openAIChat.violation(
-                    "tool_calls answered",
-                    "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
-                        + "'tool_call_id'. The following tool_call_ids did not have response messages: "
-                        + missing.joined(separator: ", ")
-                )
-            }
-        }
-    }
 }

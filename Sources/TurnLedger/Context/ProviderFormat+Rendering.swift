@@ -8,13 +8,14 @@ extension ProviderFormat {
         }
     }
 
-    /// Throws ``LedgerError/contextRuleViolated(format:rule:detail:)`` for a body the provider would refuse.
+    /// Throws ``LedgerError/contextRuleViolated(format:rule:detail:)`` for a body the provider would
+    /// refuse: `rule` is the rule's id in `provider-rules.md` (docs/providers.md lists them).
     func check(_ body: JSONNode) throws {
         switch self {
-        case .openAIChat: try OpenAIChatRenderer.check(body)
-        case .openAIResponses: try OpenAIResponsesRenderer.check(body)
-        case .anthropic: try AnthropicRenderer.check(body)
-        case .gemini: try GeminiRenderer.check(body)
+        case .openAIChat: try OpenAIChatRules.check(body)
+        case .openAIResponses: try OpenAIResponsesRules.check(body)
+        case .anthropic: try AnthropicRules.check(body)
+        case .gemini: try GeminiRules.check(body)
         }
     }
 

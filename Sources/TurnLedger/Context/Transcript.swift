@@ -55,10 +55,24 @@ extension Entry {
         }
     }
 
-    /// The provider-opaque parts meant for `format`, as verbatim JSON.
+    /// The text parts that hold more than whitespace: Anthropic refuses empty and
+    /// whitespace-only text blocks (rules an/empty-text-block, an/whitespace-text-block).
+    var visibleTexts: [String] {
+        parts.compactMap { part in
+            if case .text(let text) = part, text.isVisible { text } else { nil }
+        }
+    }
+
+    /// The provider-opaque parts meant for `format` that its body can carry, as verbatim JSON.
     func opaqueJSON(for format: ProviderFormat) -> [String] {
         parts.compactMap { part in
-            if case .opaque(let provider, let json) = part, provider == format.opaqueProvider { json } else { nil }
+            if case .opaque(let provider, let json) = part, provider == format.opaqueProvider,
+                format.carries(opaque: json)
+            {
+                json
+            } else {
+                nil
+            }
         }
     }
 
@@ -77,4 +91,9 @@ extension Entry {
     var isFailedResult: Bool {
         outcome != nil && outcome != .success
     }
+}
+
+extension String {
+    /// Whether the text holds anything but whitespace.
+    var isVisible: Bool { contains { !$0.isWhitespace } }
 }

@@ -35,6 +35,14 @@ struct CancelBody: Decodable {
     var reason: String?
 }
 
+struct SummaryBody: Decodable {
+    var from: Int
+    var to: Int
+    var role: Role?
+    var parts: [ContentPart]?
+    var content: String?
+}
+
 struct ForkBody: Decodable {
     var id: String
     var at: Int

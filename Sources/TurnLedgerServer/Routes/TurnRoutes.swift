@@ -12,6 +12,18 @@ extension LedgerAPI {
                 expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
             return try json(entry, status: .created)
         }
+        router.post("/v1/sessions/:id/summaries") { request, context in
+            let id = try context.parameters.sessionID
+            try await authorize(id, context)
+            let body = try await request.decode(SummaryBody.self, limit: configuration.maxBodyBytes)
+            guard body.from <= body.to else {
+                throw APIError.invalidParameter("from", "\(body.from) is after to (\(body.to))")
+            }
+            let entry = try await ledger.appendSummary(
+                content(parts: body.parts, text: body.content), covering: body.from...body.to,
+                role: body.role ?? .user, to: id, idempotencyKey: request.idempotencyKey)
+            return try json(entry, status: .created)
+        }
         router.get("/v1/sessions/:id/turn") { _, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)

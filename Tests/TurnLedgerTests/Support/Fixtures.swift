@@ -1,3 +1,4 @@
+import Foundation
 import TurnLedger
 
 /// The parallel calls of the failure TurnLedger exists to end: one returns 200, the other 403.
@@ -20,5 +21,15 @@ enum Fixtures {
         try await ledger.createSession(id: id, metadata: ["agent": "weather-bot"])
         try await ledger.append([.text("You are a helpful assistant.")], role: .system, to: id)
         try await ledger.append([.text(question)], role: .user, to: id)
+    }
+}
+
+extension Fixtures {
+    /// A file of the workplace's `shared/` folder, which lies beside the repository.
+    static func sharedFile(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared").appendingPathComponent(name)
     }
 }
