@@ -5,9 +5,9 @@ import Testing
 
 /// Thousands of random histories built through the public API, each rendered in all four formats
 /// with and without a token budget: none may break a provider rule, and each body renders to the
-/// same bytes again. `TURNLEDGER_GENERATED_HISTORIES=N` sets how many per seed (default 250).
+/// same bytes again. `TURNLEDGER_GENERATED_HISTORIES=N` sets how many per seed (default 50).
 @Suite struct GeneratedHistoryTests {
-    static let perSeed = Int(ProcessInfo.processInfo.environment["TURNLEDGER_GENERATED_HISTORIES"] ?? "") ?? 250
+    static let perSeed = Int(ProcessInfo.processInfo.environment["TURNLEDGER_GENERATED_HISTORIES"] ?? "") ?? 50
 
     @Test(arguments: [101, 202, 303, 404] as [UInt64])
     func everyGeneratedHistoryRendersForEveryProviderTheSameEachTime(seed: UInt64) async throws {

@@ -151,14 +151,7 @@ import Testing
         defer { temp.remove() }
         try await forkedAfterATurn(temp.ledger)
         // As a database written before the schema checked a fork's inherited turns holds it.
-        try await temp.rawConnection(foreignKeys: true).write { db in
-            try db.execute(
-                sql: """
-                    DROP TRIGGER summaryCoversWholeTurnsOfItsHistory;
-                    INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
-                        VALUES ('f', 8, 'user', '[{"type":"text","text":"bad summary"}]', '2026-01-01 00:00:00.000', 1, 4);
-                    """)
-        }
+        try temp.insertUncheckedSummary(in: "f", at: 8, covering: 1...4, text: "bad summary")
         let problems = try await temp.ledger.verify().problems
         #expect(
             problems.contains(

@@ -51,14 +51,7 @@ import TurnLedger
         let temp = try TemporaryLedger()
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)  // the turn at 3...5
-        try await temp.rawConnection(foreignKeys: true).write { db in
-            try db.execute(
-                sql: """
-                    DROP TRIGGER summaryCoversWholeTurnsOfItsHistory;
-                    INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
-                        VALUES ('s1', 7, 'user', '[]', '2026-01-01 00:00:00.000', 2, 4);
-                    """)
-        }
+        try temp.insertUncheckedSummary(in: "s1", at: 7, covering: 2...4, text: "")
         let problems = try await temp.ledger.verify().problems
         #expect(
             problems.contains(

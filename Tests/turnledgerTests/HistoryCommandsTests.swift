@@ -47,6 +47,25 @@ import Testing
         #expect(fetch["name"] as? String == "fetch" && fetch["calls"] as? Int == 2 && fetch["errors"] as? Int == 1)
     }
 
+    @Test func compactPrintsTheSummaryAndRefusesARangeThatSplitsATurn() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try conversation(cli)  // the turn at 2...4
+
+        let split = try cli("compact", "s1", "--from", "1", "--to", "3", "--text", "short")
+        #expect(split.status == 1)
+        #expect(split.stderr.contains("the turn at seq 2 spans 2...4; a summary must cover whole turns"))
+        let backwards = try cli("compact", "s1", "--from", "3", "--to", "1", "--text", "x")
+        #expect(backwards.status == 64 && backwards.stderr.contains("--from must not be after --to."))
+        let summary = try cli("compact", "s1", "--from", "1", "--to", "4", "--text", "Weather: snow, −3°C.", "--role", "system")
+        #expect(summary.status == 0, "\(summary.stderr)")
+        let entry = try #require(try summary.json() as? [String: Any])
+        #expect(entry["seq"] as? Int == 5 && entry["role"] as? String == "system")
+        #expect(entry["summarizes"] as? [Int] == [1, 4])
+        let context = try cli("context", "s1", "--format", "anthropic")
+        #expect(context.status == 0 && context.stdout.contains("Weather: snow") && !context.stdout.contains("HTTP 403"))
+    }
+
     @Test func forkExportImportAndPurge() throws {
         let cli = try CLI()
         defer { cli.remove() }

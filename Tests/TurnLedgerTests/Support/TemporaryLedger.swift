@@ -26,6 +26,22 @@ struct TemporaryLedger {
         return try DatabaseQueue(path: path, configuration: config)
     }
 
+    /// Writes a summary entry with raw SQL after dropping the trigger that checks its range, as a
+    /// database written before that trigger, or edited behind the store's back, may hold one.
+    func insertUncheckedSummary(in session: String, at seq: Int, covering range: ClosedRange<Int>, text: String)
+        throws
+    {
+        try rawConnection(foreignKeys: true).write { db in
+            try db.execute(sql: "DROP TRIGGER summaryCoversWholeTurnsOfItsHistory")
+            try db.execute(
+                sql: """
+                    INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
+                    VALUES (?, ?, 'user', json_array(json_object('type', 'text', 'text', ?)), '2026-01-01 00:00:00.000', ?, ?)
+                    """,
+                arguments: [session, seq, text, range.lowerBound, range.upperBound])
+        }
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }
