@@ -4,10 +4,11 @@ import GRDB
 /// (a lock held past the busy timeout, a full disk, an I/O error) reaches the caller as a
 /// ``LedgerError`` that says what happened, never as a raw SQLite message.
 extension Ledger {
-    /// One write transaction (IMMEDIATE: it waits for the write lock up to the busy timeout).
-    /// When it throws, nothing of it was stored.
-    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        try await mappingStorageErrors { try await writer.write(updates) }
+    /// One write, through the write pipeline: alone in an IMMEDIATE transaction, or beside
+    /// concurrent writes in one transaction, each in its own savepoint (``WritePipeline``). It
+    /// returns once that transaction has committed; when it throws, nothing of it was stored.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors { try await pipeline.write(on: writer, updates) }
     }
 
     /// One read transaction: a snapshot of committed rows.

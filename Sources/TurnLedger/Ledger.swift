@@ -19,6 +19,8 @@ import Logging
 /// ```
 public struct Ledger: Sendable {
     let writer: any DatabaseWriter
+    /// Every write goes through it: group commit for concurrent writers.
+    let pipeline = WritePipeline()
     let configuration: LedgerConfiguration
     let logger: Logger
 
@@ -95,6 +97,12 @@ extension Duration {
 }
 
 extension Ledger {
+    /// How many transactions and writes the write pipeline has run since this ledger was opened:
+    /// `writes / transactions` is the mean number of writes that shared a commit.
+    package var writeStatistics: WriteStatistics {
+        get async { await pipeline.statistics }
+    }
+
     /// The most calls one turn may make: a turn takes at most this many seqs plus one.
     public var maxCallsPerTurn: Int { configuration.maxCallsPerTurn }
 

@@ -18,6 +18,11 @@ struct BenchRunner {
         var read_sessions_per_s: Double
         var context_p50_ms: Double
         var context_p99_ms: Double
+        /// With `--writers N`: the agents, each write's latency, and how many writes shared a commit.
+        var writers: Int?
+        var write_p50_ms: Double?
+        var write_p99_ms: Double?
+        var writes_per_transaction: Double?
         var peak_rss_mb: Double
         var persisted: Int
         var roundtrip_mismatches: Int
@@ -32,13 +37,15 @@ struct BenchRunner {
         var callOrders: [[String]] = []
     }
 
-    func run(config: String) async throws -> Report {
-        let clock = ContinuousClock()
+    func run(config: String, writers: Int? = nil) async throws -> Report {
         var order: [String] = []
         var logs: [String: SessionLog] = [:]
-        var pending: [String: Set<String>] = [:]  // unanswered call ids of each open turn
-        var ingest = Duration.zero
         var messages = 0
+        var ingest = Duration.zero
+        var writeLatencies: [Duration] = []
+        var lanes: [[Workload.Line]] = Array(repeating: [], count: writers ?? 0)
+        var lane: [String: Int] = [:]
+        var agent = BenchAgent(ledger: ledger)
         try await workload.forEachLine { line in
             let id = line.session
             let message = line.message
@@ -46,30 +53,28 @@ struct BenchRunner {
             if logs[id] == nil {
                 order.append(id)
                 logs[id] = SessionLog()
-                ingest += try await clock.measure { try await ledger.createSession(id: id) }
             }
             logs[id]?.lines.append(line.location)
             logs[id]?.isResult.append(message.role == .tool ? message.toolCallId ?? "" : nil)
             if !message.toolCalls.isEmpty { logs[id]?.callOrders.append(message.toolCalls.map(\.id)) }
-            ingest += try await clock.measure {
-                switch message.role {
-                case .assistant where !message.toolCalls.isEmpty:
-                    try await ledger.openTurn(in: id, parts: message.parts, calls: message.toolCalls)
-                    pending[id] = Set(message.toolCalls.map(\.id))
-                case .tool:
-                    let callID = message.toolCallId ?? ""
-                    try await ledger.recordResult(
-                        message.parts, outcome: line.isError ? .error : .success, for: callID, in: id)
-                    pending[id]?.remove(callID)
-                    if pending[id]?.isEmpty == true {
-                        try await ledger.commitTurn(in: id)
-                        pending[id] = nil
-                    }
-                default:
-                    try await ledger.append(message.parts, role: message.role, to: id)
-                }
+            if let writers {
+                // Each agent owns the sessions dealt to it, in the order they first appear.
+                let index = lane[id] ?? (order.count - 1) % writers
+                lane[id] = index
+                lanes[index].append(line)
+            } else {
+                let took = try await agent.write(line)
+                ingest += took
+                writeLatencies.append(took)
             }
         }
+        var statistics: WriteStatistics?
+        if writers != nil {
+            let before = await ledger.writeStatistics
+            (ingest, writeLatencies) = try await Self.ingestConcurrently(lanes, into: ledger)
+            statistics = await ledger.writeStatistics.since(before)
+        }
+        let clock = ContinuousClock()
         var latencies: [Duration] = []
         for id in order {
             latencies.append(try await clock.measure { _ = try await ledger.context(for: id, format: .openAIChat) })
@@ -81,11 +86,6 @@ struct BenchRunner {
             if try await !matches(id, logs[id] ?? SessionLog()) { mismatches += 1 }
         }
         let read = latencies.reduce(Duration.zero, +)
-        latencies.sort()
-        let percentile = { (p: Double) in
-            latencies.isEmpty
-                ? 0 : Self.seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000
-        }
         return Report(
             messages: messages,
             sessions: order.count,
@@ -93,8 +93,12 @@ struct BenchRunner {
             ingest_msgs_per_s: Double(messages) / Self.seconds(ingest),
             read_s: Self.seconds(read),
             read_sessions_per_s: Double(order.count) / Self.seconds(read),
-            context_p50_ms: percentile(0.50),
-            context_p99_ms: percentile(0.99),
+            context_p50_ms: Self.milliseconds(latencies, at: 0.50),
+            context_p99_ms: Self.milliseconds(latencies, at: 0.99),
+            writers: writers,
+            write_p50_ms: writers == nil ? nil : Self.milliseconds(writeLatencies, at: 0.50),
+            write_p99_ms: writers == nil ? nil : Self.milliseconds(writeLatencies, at: 0.99),
+            writes_per_transaction: statistics.map { Double($0.writes) / Double(max(1, $0.transactions)) },
             peak_rss_mb: Self.peakResidentMegabytes(),
             persisted: persisted,
             roundtrip_mismatches: mismatches,
@@ -125,6 +129,35 @@ struct BenchRunner {
         let data = try await ledger.context(for: id, format: .openAIChat).data
         let rendered = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["messages"]
         return (rendered as? [NSDictionary] ?? []) == expected
+    }
+
+    /// Runs one agent per lane at once, each awaiting every write; returns the wall-clock time of
+    /// the whole ingest and every line's latency.
+    private static func ingestConcurrently(_ lanes: [[Workload.Line]], into ledger: Ledger) async throws
+        -> (Duration, [Duration])
+    {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for lines in lanes {
+                group.addTask {
+                    var agent = BenchAgent(ledger: ledger)
+                    var latencies: [Duration] = []
+                    latencies.reserveCapacity(lines.count)
+                    for line in lines { latencies.append(try await agent.write(line)) }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        return (clock.now - start, latencies)
+    }
+
+    /// The latency at percentile `p` (0...1), in milliseconds.
+    static func milliseconds(_ durations: [Duration], at p: Double) -> Double {
+        guard !durations.isEmpty else { return 0 }
+        let sorted = durations.sorted()
+        return seconds(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) * 1000
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -19,6 +19,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The database file; deleted first.") var db: String
     @Option(help: "process-crash (synchronous=NORMAL, as the baseline) or power-loss (FULL).")
     var durability: LedgerConfiguration.Durability = .processCrash
+    @Option(help: "Run N agents at once, each owning its sessions and awaiting each write (group commit).")
+    var writers: Int?
+
+    func validate() throws {
+        if let writers, writers < 1 { throw ValidationError("--writers must be 1 or more.") }
+    }
 
     func run() async throws {
         let workload = Workload(path: workload)
@@ -28,8 +34,9 @@ struct BenchCommand: AsyncParsableCommand {
         let ledger = try Ledger(configuration: LedgerConfiguration(path: db, durability: durability))
         let config =
             "WAL, synchronous=\(durability.synchronous); "
-            + "turnledger library API, one transaction per write"
-        let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config)
+            + (writers.map { "turnledger library API, \($0) concurrent agents, group commit" }
+                ?? "turnledger library API, one transaction per write")
+        let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config, writers: writers)
         try Output.json(report)
         if !report.ok { throw ExitCode.failure }
     }

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import TurnLedger
+
+/// Group commit: writes that arrive while a transaction runs share the next one, each in its own
+/// savepoint; a failing write fails alone, and one that would take the transaction down does not
+/// take the others with it.
+@Suite struct WritePipelineTests {
+    /// Holds the pipeline's transaction for a moment, so that the writes started meanwhile queue
+    /// up and go into the next transaction together.
+    private func holdingTheWriter(_ ledger: Ledger, _ writes: @escaping @Sendable () async -> Void) async throws {
+        async let held: Void = ledger.write { _ in Thread.sleep(forTimeInterval: 0.3) }
+        try await Task.sleep(for: .milliseconds(50))
+        await writes()
+        try await held
+    }
+
+    @Test func writesQueuedBehindATransactionShareTheNextOneAndAFailingWriteFailsAlone() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        for id in ["a", "b", "c"] {
+            try await ledger.createSession(id: id)
+            try await ledger.append([.text("Hi")], role: .user, to: id)
+        }
+        let before = await ledger.writeStatistics
+
+        let outcomes = Outcomes()
+        try await holdingTheWriter(ledger) {
+            await withTaskGroup(of: Void.self) { group in
+                for id in ["a", "b", "c"] {
+                    group.addTask { await outcomes.record(id) { try await ledger.append([.text("ok")], role: .user, to: id) } }
+                }
+                group.addTask {
+                    await outcomes.record("stale") {
+                        try await ledger.append([.text("late")], role: .user, to: "a", expectedSeq: 1)
+                    }
+                }
+                group.addTask {
+                    await outcomes.record("missing") { try await ledger.append([.text("x")], role: .user, to: "nope") }
+                }
+            }
+        }
+
+        let statistics = await ledger.writeStatistics.since(before)
+        #expect(statistics.writes == 6 && statistics.transactions == 2, "the held write, then one for the other five")
+        // The append to a at seq 2 may run before it in the same batch.
+        let stale = await outcomes.errors["stale"]
+        #expect(
+            stale == .seqConflict(sessionID: "a", expected: 1, next: 2)
+                || stale == .seqConflict(sessionID: "a", expected: 1, next: 3))
+        #expect(await outcomes.errors["missing"] == LedgerError.sessionNotFound("nope"))
+        for id in ["a", "b", "c"] {
+            #expect(await outcomes.errors[id] == nil)
+            #expect(try await ledger.entries(in: id).map(\.parts.text) == ["Hi", "ok"])
+        }
+        #expect(try await ledger.verify().problems.isEmpty)
+    }
+
+    @Test func aWriteThatWouldTakeTheTransactionDownFailsAloneAndTheOthersLand() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        // Two ways a write breaks the whole transaction: a trigger that raises ROLLBACK, and a
+        // deferred foreign key that fails only at COMMIT.
+        try await temp.rawConnection(foreignKeys: true).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE gate (x INTEGER);
+                    CREATE TRIGGER gateRollsBack BEFORE INSERT ON gate BEGIN SELECT RAISE(ROLLBACK, 'no'); END;
+                    CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                    CREATE TABLE child (parentId INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+                    """)
+        }
+        let before = await ledger.writeStatistics
+
+        let outcomes = Outcomes()
+        try await holdingTheWriter(ledger) {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await outcomes.record("rollback") { try await ledger.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") } } }
+                group.addTask { await outcomes.record("deferred") { try await ledger.write { db in try db.execute(sql: "INSERT INTO child VALUES (7)") } } }
+                for n in 1...4 {
+                    group.addTask { await outcomes.record("append \(n)") { try await ledger.append([.text("\(n)")], role: .user, to: "s1") } }
+                }
+            }
+        }
+
+        #expect(await outcomes.failed == ["deferred", "rollback"])
+        #expect(Set(try await ledger.entries(in: "s1").map(\.parts.text)) == ["1", "2", "3", "4"])
+        let statistics = await ledger.writeStatistics.since(before)
+        #expect(statistics.writes == 7 && statistics.transactions > 2, "the batch fell back to one transaction each")
+    }
+
+    @Test func concurrentAgentsShareCommitsAndEveryWriteLandsOnce() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        let before = await ledger.writeStatistics
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for agent in 0..<32 {
+                group.addTask {
+                    let id = "agent-\(agent)"
+                    try await ledger.createSession(id: id)
+                    for step in 0..<5 {
+                        try await ledger.append([.text("step \(step)")], role: .user, to: id, expectedSeq: step * 4 + 1)
+                        try await ledger.openTurn(in: id, calls: [ToolCall(id: "call_0", name: "f", arguments: "{}")])
+                        try await ledger.recordResult([.text("ok")], for: "call_0", in: id)
+                        try await ledger.commitTurn(in: id)
+                        try await ledger.append([.text("done")], role: .assistant, to: id)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let statistics = await ledger.writeStatistics.since(before)
+        #expect(statistics.writes == 32 * 26)
+        #expect(statistics.transactions < statistics.writes, "writes shared commits")
+        for agent in 0..<32 {
+            #expect(try await ledger.entries(in: "agent-\(agent)").map(\.seq) == Array(1...20))
+        }
+        #expect(try await ledger.verify().problems.isEmpty)
+    }
+}
+
+/// What each concurrent write ended with.
+private actor Outcomes {
+    var errors: [String: LedgerError] = [:]
+    var failed: [String] = []
+
+    func record(_ name: String, _ write: @Sendable () async throws -> some Sendable) async {
+        do {
+            _ = try await write()
+        } catch {
+            failed.append(name)
+            failed.sort()
+            if let error = error as? LedgerError { errors[name] = error }
+        }
+    }
+}
