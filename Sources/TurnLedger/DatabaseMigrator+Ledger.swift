@@ -11,6 +11,7 @@ extension DatabaseMigrator {
         ("0005_history", PackageResources._005_history_sql),
         ("0006_api_keys", PackageResources._006_api_keys_sql),
         ("0007_summary_covers_history", PackageResources._007_summary_covers_history_sql),
+        ("0008_search_in_batches", PackageResources._008_search_in_batches_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -11,6 +11,12 @@ enum LogIndex {
     /// Hashes and indexes every own log row of `sessionId` that has no hash yet. Called by
     /// every write that adds log rows, inside its transaction.
     static func extend(_ db: Database, _ sessionId: String) throws {
+        try hashAndStoreSearchRows(db, sessionId)
+        try SearchIndex.catchUp(db)
+    }
+
+    /// ``extend(_:_:)`` without the search index's batch: migration 0005 indexed each row itself.
+    private static func hashAndStoreSearchRows(_ db: Database, _ sessionId: String) throws {
         let head = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
             arguments: [sessionId])
@@ -52,6 +58,6 @@ enum LogIndex {
     /// Hashes and indexes every session's log: run once when the migration that adds the
     /// tables meets a database with history. Parents come before their forks.
     static func backfill(_ db: Database) throws {
-        for id in try Lineage.sessionsParentsFirst(db) { try extend(db, id) }
+        for id in try Lineage.sessionsParentsFirst(db) { try hashAndStoreSearchRows(db, id) }
     }
 }

@@ -19,9 +19,10 @@ actor WritePipeline {
     typealias Work = @Sendable (Database) throws -> any Sendable
     typealias Outcome = Result<any Sendable, any Error>
 
-    /// What a caller is told when it may go on: lead the next transaction, or its write's outcome.
+    /// What a caller is told when it may go on: run the next transaction (these queued writes,
+    /// its own among them), or its write's outcome.
     enum Signal: Sendable {
-        case lead
+        case lead([Work])
         case done(Outcome)
     }
 
@@ -40,20 +41,16 @@ actor WritePipeline {
         guard busy else {
             busy = true
             pending.append(Pending(work: work, waiter: nil))
-            return .lead
+            return .lead([work])
         }
         return await withCheckedContinuation { waiter in
             pending.append(Pending(work: work, waiter: waiter))
         }
     }
 
-    /// Every queued write, for the leader to run in one transaction.
-    func takeBatch() -> [Work] {
-        pending.map(\.work)
-    }
-
-    /// Answers the callers of the first `outcomes.count` queued writes, hands leadership to the
-    /// next waiting caller (or goes idle), and returns the leader's own outcome.
+    /// Answers the callers of the first `outcomes.count` queued writes, hands leadership and the
+    /// writes queued meanwhile to the next waiting caller (or goes idle), and returns the
+    /// leader's own outcome.
     func finish(transactions: Int, outcomes: [Outcome]) -> Outcome {
         statistics.transactions += transactions
         statistics.writes += outcomes.count
@@ -69,7 +66,7 @@ actor WritePipeline {
         if pending.isEmpty {
             busy = false
         } else {
-            pending[0].waiter?.resume(returning: .lead)
+            pending[0].waiter?.resume(returning: .lead(pending.map(\.work)))
             pending[0].waiter = nil
         }
         // The leader's write is queued before it takes the batch, so it is always answered here.
@@ -91,8 +88,7 @@ extension WritePipeline {
             case .done(let outcome):
                 // The pipeline hands back what `work` returned: a T.
                 return try outcome.get() as! T
-            case .lead:
-                let batch = await takeBatch()
+            case .lead(let batch):
                 let (outcomes, transactions) = await Self.run(batch, on: writer)
                 signal = .done(await finish(transactions: transactions, outcomes: outcomes))
             }

@@ -1,0 +1,51 @@
+import GRDB
+
+/// The FTS5 index of `searchDoc`, filled in batches (docs/schema.md, "Search").
+///
+/// Every write adds its search rows to `searchDoc` in its own transaction. FTS5 writes a new
+/// segment for each transaction that changes it, so indexing each write's rows at once cost
+/// several pages a message; instead, once `batchSize` rows wait, the write that sees it moves
+/// them all into the index, in its transaction. A search reads the index for the rows it took
+/// and a small in-memory index of the rest (``tail(_:)``), so it sees every committed row.
+enum SearchIndex {
+    static let batchSize = 128
+
+    /// The last `searchDoc` id the FTS index took.
+    static func indexedThrough(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT throughId FROM searchIndexed WHERE singleton = 1")) ?? 0
+    }
+
+    /// Moves the waiting rows into the index once a batch is full. Called by every write that adds
+    /// search rows, inside its transaction.
+    static func catchUp(_ db: Database) throws {
+        let through = try indexedThrough(db)
+        let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM searchDoc")) ?? 0
+        guard last - through >= batchSize else { return }
+        try db.cachedStatement(
+            sql: "INSERT INTO searchText (rowid, body, scope) SELECT id, body, scope FROM searchDoc WHERE id > ?"
+        ).execute(arguments: [through])
+        try db.cachedStatement(sql: "UPDATE searchIndexed SET throughId = ? WHERE singleton = 1")
+            .execute(arguments: [last])
+    }
+
+    /// Puts the rows the index has not taken yet and that `filter` keeps (an SQL condition on
+    /// `searchDoc d`) into `temp.searchTail`, an in-memory FTS5 table of this connection with the
+    /// same tokenizer and rank; returns false when there are none.
+    static func tail(_ db: Database, filter: String, arguments: StatementArguments) throws -> Bool {
+        try db.execute(
+            sql: """
+                CREATE VIRTUAL TABLE IF NOT EXISTS temp.searchTail USING fts5(
+                    body, scope, tokenize = 'unicode61 remove_diacritics 2');
+                DELETE FROM temp.searchTail;
+                """)
+        try db.execute(
+            sql: """
+                INSERT INTO temp.searchTail (rowid, body, scope)
+                SELECT d.id, d.body, d.scope FROM searchDoc d WHERE d.id > ? AND \(filter)
+                """,
+            arguments: [try indexedThrough(db)] + arguments)
+        guard db.changesCount > 0 else { return false }
+        try db.execute(sql: "INSERT INTO temp.searchTail (searchTail, rank) VALUES ('rank', 'bm25(1.0, 0.0)')")
+        return true
+    }
+}
