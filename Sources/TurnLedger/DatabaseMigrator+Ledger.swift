@@ -17,7 +17,8 @@ extension DatabaseMigrator {
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
     /// hashes and search rows of the history a database held before they existed.
     static let ledgerMigrationFollowUps: [String: @Sendable (Database) throws -> Void] = [
-        "0005_history": LogIndex.backfill
+        "0005_history": LogIndex.backfill,
+        "0008_search_in_batches": SearchIndex.rebuild,
     ]
 
     /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a

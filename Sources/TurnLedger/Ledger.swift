@@ -56,6 +56,7 @@ public struct Ledger: Sendable {
     {
         var config = Configuration()  // foreign keys are on by default
         config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
+        config.prepareDatabase { db in db.add(function: SearchText.bodyFunction) }  // the view searchSource reads it
         while true {
             do {
                 let pool = try DatabasePool(path: configuration.path, configuration: config)

@@ -28,6 +28,7 @@ import Testing
         let recorder = Recorder()
         var config = Configuration()
         config.prepareDatabase { db in
+            db.add(function: SearchText.bodyFunction)  // as Ledger's own pool has it
             db.trace(options: .statement) { event in
                 if case .statement(let statement) = event { recorder.record(statement.expandedSQL) }
             }

@@ -55,6 +55,42 @@ import Testing
         #expect(try await ledger.verify().problems.isEmpty)
     }
 
+    @Test func aDatabaseWhoseSearchRowsHeldACopyOfTheTextIsMigratedAndStillFindsEverything() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let old = temp.directory.appendingPathComponent("0007.sqlite").path
+        // The database TurnLedger left at migration 0007: search rows with a `body` copy of the text.
+        let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Migrations")
+        try await DatabaseQueue(path: old).write { db in
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            try db.execute(sql: "CREATE TABLE ledgerMigration (id TEXT PRIMARY KEY NOT NULL, sql TEXT NOT NULL) STRICT")
+            for (id, _) in DatabaseMigrator.ledgerMigrations.prefix(7) {
+                let sql = try String(contentsOf: migrations.appendingPathComponent(id + ".sql"), encoding: .utf8)
+                try db.execute(sql: sql)
+                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [id])
+                try db.execute(sql: "INSERT INTO ledgerMigration VALUES (?, ?)", arguments: [id, sql])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO session (id, createdAt) VALUES ('s1', '2026-01-01 00:00:00.000');
+                    INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES
+                        ('s1', 1, 'user', '[{"type":"text","text":"Привет, мир"}]', '2026-01-01 00:00:01.000');
+                    INSERT INTO searchDoc (sessionId, seq, kind, role, body) VALUES ('s1', 1, 'message', 'user', 'Привет, мир');
+                    """)
+        }
+        let ledger = try Ledger(path: old)
+        try await ledger.openTurn(in: "s1", calls: [ToolCall(id: "c1", name: "fetch", arguments: #"{"city":"東京"}"#)])
+        try await ledger.recordResult([.text("晴れ")], for: "c1", in: "s1")
+        try await ledger.commitTurn(in: "s1")
+
+        #expect(try await ledger.search(SearchQuery("мир")).map(\.seq) == [1])
+        #expect(try await ledger.search(SearchQuery("東京")).map(\.kind) == [.arguments])
+        #expect(try await ledger.search(SearchQuery("晴れ")).map(\.seq) == [3])
+        let columns = try await DatabaseQueue(path: old).read { db in try db.columns(in: "searchDoc").map(\.name) }
+        #expect(!columns.contains("body"), "the text is no longer stored twice")
+    }
+
     @Test func theIndexOnlyMovesForward() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -11,12 +11,12 @@ enum LogIndex {
     /// Hashes and indexes every own log row of `sessionId` that has no hash yet. Called by
     /// every write that adds log rows, inside its transaction.
     static func extend(_ db: Database, _ sessionId: String) throws {
-        try hashAndStoreSearchRows(db, sessionId)
+        try chain(db, sessionId, storingSearchRows: true)
         try SearchIndex.catchUp(db)
     }
 
-    /// ``extend(_:_:)`` without the search index's batch: migration 0005 indexed each row itself.
-    private static func hashAndStoreSearchRows(_ db: Database, _ sessionId: String) throws {
+    /// Hashes the rows without one; with `storingSearchRows`, writes their search rows too.
+    private static func chain(_ db: Database, _ sessionId: String, storingSearchRows: Bool) throws {
         let head = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
             arguments: [sessionId])
@@ -34,7 +34,7 @@ enum LogIndex {
             previous = chain(previous, item)
             try db.cachedStatement(sql: "INSERT INTO logHash (sessionId, seq, hash) VALUES (?, ?, ?)")
                 .execute(arguments: [sessionId, item.seq, previous])
-            for doc in item.searchDocs { try doc.insert(db) }
+            if storingSearchRows { for doc in item.searchDocs { try doc.insert(db) } }
         }
     }
 
@@ -55,9 +55,10 @@ enum LogIndex {
             arguments: [owner, seq]) ?? genesis
     }
 
-    /// Hashes and indexes every session's log: run once when the migration that adds the
-    /// tables meets a database with history. Parents come before their forks.
+    /// Hashes every session's log: run once when the migration that adds the chain (0005) meets a
+    /// database with history. Parents come before their forks. Its search rows are written by
+    /// 0008's follow-up (``SearchIndex/rebuild(_:)``), in the shape search has since.
     static func backfill(_ db: Database) throws {
-        for id in try Lineage.sessionsParentsFirst(db) { try hashAndStoreSearchRows(db, id) }
+        for id in try Lineage.sessionsParentsFirst(db) { try chain(db, id, storingSearchRows: false) }
     }
 }

@@ -76,7 +76,7 @@ struct LogItem {
             for _ in 1...5 { fields.append(nil) }
         }
         var docs = [SearchDoc](text: try row.parts(at: 2), sessionId: sessionId, seq: seq, kind: .message, role: role)
-        for call in calls {
+        for (position, call) in calls.enumerated() {
             fields.append(try call.data(at: 1))  // callId
             fields.append(try call.data(at: 2))  // name
             fields.append(try call.data(at: 3))  // arguments
@@ -84,7 +84,7 @@ struct LogItem {
             docs.append(
                 SearchDoc(
                     sessionId: sessionId, seq: seq, kind: .arguments, role: "assistant", toolName: name,
-                    text: try call.text(at: 3)))
+                    position: position, text: try call.text(at: 3)))
         }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs.filter { !$0.text.isEmpty })
     }
@@ -99,7 +99,8 @@ struct LogItem {
         fields.append(try row.data(at: 3))  // outcome
         fields.append(try row.data(at: 4))  // parts
         fields.append(try row.data(at: 5))  // recordedAt
-        var docs = [SearchDoc](text: try row.parts(at: 4), sessionId: sessionId, seq: seq, kind: .result, role: "tool")
+        var docs = [SearchDoc](
+            text: try row.parts(at: 4), sessionId: sessionId, seq: seq, kind: .result, role: "tool", position: position)
         for index in docs.indices { docs[index].toolName = toolName }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }

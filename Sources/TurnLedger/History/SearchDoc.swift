@@ -1,6 +1,8 @@
 import GRDB
 
-/// One searchable text of the log: a message's text, a call's arguments, or a result's text.
+/// Where one searchable text of the log is: a message's text, a call's arguments, or a result's
+/// text. The text itself stays in the log; the view `searchSource` reads it through
+/// ``SearchText/bodyFunction`` (docs/schema.md, "Search").
 struct SearchDoc {
     enum Kind: String { case message, arguments, result }
 
@@ -9,21 +11,27 @@ struct SearchDoc {
     var kind: Kind
     var role: String
     var toolName: String?
+    /// The call's position in its turn, for arguments and results.
+    var position: Int?
+    /// The text, to leave out documents with none.
     var text: String
 
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO searchDoc (sessionId, seq, kind, role, toolName, body) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [sessionId, seq, kind.rawValue, role, toolName, SearchText.indexed(text)])
+            sql: "INSERT INTO searchDoc (sessionId, seq, kind, role, toolName, position) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionId, seq, kind.rawValue, role, toolName, position])
     }
 }
 
 extension [SearchDoc] {
     /// One document holding the text parts of `parts`, or none when they hold no text.
-    init(text parts: [ContentPart], sessionId: String, seq: Int, kind: SearchDoc.Kind, role: String) {
-        let text = parts.compactMap { part -> String? in
-            if case .text(let text) = part { text } else { nil }
-        }.joined(separator: "\n")
-        self = text.isEmpty ? [] : [SearchDoc(sessionId: sessionId, seq: seq, kind: kind, role: role, text: text)]
+    init(
+        text parts: [ContentPart], sessionId: String, seq: Int, kind: SearchDoc.Kind, role: String,
+        position: Int? = nil
+    ) {
+        let text = SearchText.searchable(parts)
+        self =
+            text.isEmpty
+            ? [] : [SearchDoc(sessionId: sessionId, seq: seq, kind: kind, role: role, position: position, text: text)]
     }
 }

@@ -22,10 +22,28 @@ enum SearchIndex {
         let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM searchDoc")) ?? 0
         guard last - through >= batchSize else { return }
         try db.cachedStatement(
-            sql: "INSERT INTO searchText (rowid, body, scope) SELECT id, body, scope FROM searchDoc WHERE id > ?"
+            sql: "INSERT INTO searchText (rowid, body, scope) SELECT id, body, scope FROM searchSource WHERE id > ?"
         ).execute(arguments: [through])
         try db.cachedStatement(sql: "UPDATE searchIndexed SET throughId = ? WHERE singleton = 1")
             .execute(arguments: [last])
+    }
+
+    /// Writes the search rows of every session's chained log rows and indexes them all: migration
+    /// 0008's follow-up, which replaced the rows that held a copy of the text. Rows outside the
+    /// hash chain (written by another client) get theirs when the next write chains them.
+    static func rebuild(_ db: Database) throws {
+        for id in try Lineage.sessionsParentsFirst(db) {
+            let chained = try Int.fetchOne(db, sql: "SELECT max(seq) FROM logHash WHERE sessionId = ?", arguments: [id])
+            for item in try LogItem.read(db, of: id, after: try Lineage.of(db, id).forkSeq)
+            where item.seq <= chained ?? 0 {
+                for doc in item.searchDocs { try doc.insert(db) }
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO searchText (searchText) VALUES ('rebuild');
+                UPDATE searchIndexed SET throughId = (SELECT coalesce(max(id), 0) FROM searchDoc) WHERE singleton = 1;
+                """)
     }
 
     /// Puts the rows the index has not taken yet and that `filter` keeps (an SQL condition on
@@ -41,7 +59,8 @@ enum SearchIndex {
         try db.execute(
             sql: """
                 INSERT INTO temp.searchTail (rowid, body, scope)
-                SELECT d.id, d.body, d.scope FROM searchDoc d WHERE d.id > ? AND \(filter)
+                SELECT d.id, s.body, d.scope FROM searchDoc d JOIN searchSource s ON s.id = d.id
+                WHERE d.id > ? AND \(filter)
                 """,
             arguments: [try indexedThrough(db)] + arguments)
         guard db.changesCount > 0 else { return false }
