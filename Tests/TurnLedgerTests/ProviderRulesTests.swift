@@ -18,6 +18,7 @@ import Testing
         #expect(format == broken.format.rawValue)
         #expect(rule == broken.rule, "\(detail)")
         #expect(!detail.isEmpty)
+        #expect(!detail.contains(".-1"), "a location names a real message: \(detail)")
     }
 
     @Test func everyRuleOfTheReferenceIsCheckedOrNamedAsUndecidable() throws {

@@ -13,7 +13,11 @@ enum SearchText {
 
     /// `text` with every CJK character set apart.
     static func indexed(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isCJK) else { return text }
+        // Every CJK range starts at U+3040 or above, whose UTF-8 lead byte is 0xE3 or more: most
+        // texts are passed over in one scan of their bytes.
+        guard text.utf8.contains(where: { $0 >= 0xE3 }), text.unicodeScalars.contains(where: isCJK) else {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if isCJK(scalar) {
