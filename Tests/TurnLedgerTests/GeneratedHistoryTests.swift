@@ -28,7 +28,8 @@ import Testing
                         continue
                     } catch {
                         let log = try await temp.ledger.entries(in: session)
-                        Issue.record("seed \(seed) \(session) \(format.rawValue) budget \(budget ?? 0): \(error)\n\(log)")
+                        Issue.record(
+                            "seed \(seed) \(session) \(format.rawValue) budget \(budget ?? 0): \(error)\n\(log)")
                         return
                     }
                     let again = try await temp.ledger.context(for: session, format: format, maxTokens: budget)

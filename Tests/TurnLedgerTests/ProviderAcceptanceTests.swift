@@ -101,7 +101,8 @@ import Testing
 
         let gemini = try json(try await temp.ledger.context(for: "s1", format: .gemini))
         let contents = gemini["contents"] as? [[String: Any]] ?? []
-        #expect(contents.map { $0["role"] as? String ?? "" } == ["user", "model", "user", "model", "user", "model", "user"])
+        #expect(
+            contents.map { $0["role"] as? String ?? "" } == ["user", "model", "user", "model", "user", "model", "user"])
         let firstModel = contents[1]["parts"] as? [[String: Any]] ?? []
         #expect(firstModel.count == 2 && firstModel[0]["text"] as? String == "Let me look it up.")
         #expect(firstModel[1]["functionCall"] != nil)

@@ -26,7 +26,10 @@ import Testing
         #expect(everywhere.count == total)
         let inSession = try await ledger.search(SearchQuery("погода", sessionId: "s1", limit: 1000))
         #expect(inSession.map(\.seq) == Array((1...(total / 3 + (total % 3 > 1 ? 1 : 0))).reversed()))
-        #expect(try await ledger.search(SearchQuery("shared", tenant: "acme", limit: 1000)).allSatisfy { $0.sessionId == "s0" })
+        #expect(
+            try await ledger.search(SearchQuery("shared", tenant: "acme", limit: 1000)).allSatisfy {
+                $0.sessionId == "s0"
+            })
         let limited = try await ledger.search(SearchQuery("shared", sessionId: "s2", limit: 5))
         #expect(limited.count == 5 && limited.first?.seq == limited.map(\.seq).max())
     }
@@ -60,25 +63,14 @@ import Testing
         defer { temp.remove() }
         let old = temp.directory.appendingPathComponent("0007.sqlite").path
         // The database TurnLedger left at migration 0007: search rows with a `body` copy of the text.
-        let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Migrations")
-        try await DatabaseQueue(path: old).write { db in
-            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-            try db.execute(sql: "CREATE TABLE ledgerMigration (id TEXT PRIMARY KEY NOT NULL, sql TEXT NOT NULL) STRICT")
-            for (id, _) in DatabaseMigrator.ledgerMigrations.prefix(7) {
-                let sql = try String(contentsOf: migrations.appendingPathComponent(id + ".sql"), encoding: .utf8)
-                try db.execute(sql: sql)
-                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [id])
-                try db.execute(sql: "INSERT INTO ledgerMigration VALUES (?, ?)", arguments: [id, sql])
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO session (id, createdAt) VALUES ('s1', '2026-01-01 00:00:00.000');
-                    INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES
-                        ('s1', 1, 'user', '[{"type":"text","text":"Привет, мир"}]', '2026-01-01 00:00:01.000');
-                    INSERT INTO searchDoc (sessionId, seq, kind, role, body) VALUES ('s1', 1, 'message', 'user', 'Привет, мир');
-                    """)
-        }
+        try await EarlierDatabase.create(
+            at: old, migrations: 7,
+            rows: """
+                INSERT INTO session (id, createdAt) VALUES ('s1', '2026-01-01 00:00:00.000');
+                INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES
+                    ('s1', 1, 'user', '[{"type":"text","text":"Привет, мир"}]', '2026-01-01 00:00:01.000');
+                INSERT INTO searchDoc (sessionId, seq, kind, role, body) VALUES ('s1', 1, 'message', 'user', 'Привет, мир');
+                """)
         let ledger = try Ledger(path: old)
         try await ledger.openTurn(in: "s1", calls: [ToolCall(id: "c1", name: "fetch", arguments: #"{"city":"東京"}"#)])
         try await ledger.recordResult([.text("晴れ")], for: "c1", in: "s1")
@@ -100,7 +92,9 @@ import Testing
             }
         }
         await #expect(throws: DatabaseError.self) {
-            try await temp.rawConnection(foreignKeys: true).write { db in try db.execute(sql: "DELETE FROM searchIndexed") }
+            try await temp.rawConnection(foreignKeys: true).write { db in
+                try db.execute(sql: "DELETE FROM searchIndexed")
+            }
         }
     }
 }

@@ -52,26 +52,14 @@ import TurnLedger
         defer { temp.remove() }
         let old = temp.directory.appendingPathComponent("old.sqlite").path
         // The database an earlier TurnLedger (migrations 0001...0004) left, with history in it.
-        let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Migrations")
-        try await DatabaseQueue(path: old).write { db in
-            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-            try db.execute(sql: "CREATE TABLE ledgerMigration (id TEXT PRIMARY KEY NOT NULL, sql TEXT NOT NULL) STRICT")
-            for id in ["0001_create_session", "0002_create_log", "0003_create_open_turn", "0004_guard_log"] {
-                let sql = try String(contentsOf: migrations.appendingPathComponent(id + ".sql"), encoding: .utf8)
-                try db.execute(sql: sql)
-                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [id])
-                try db.execute(sql: "INSERT INTO ledgerMigration VALUES (?, ?)", arguments: [id, sql])
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO session (id, createdAt) VALUES ('s1', '2026-01-01 00:00:00.000');
-                    INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES
-                        ('s1', 1, 'user', '[{"type":"text","text":"Привет, мир"}]', '2026-01-01 00:00:01.000'),
-                        ('s1', 2, 'assistant', '[{"type":"text","text":"東京は晴れです"}]', '2026-01-01 00:00:02.000');
-                    """)
-        }
-
+        try await EarlierDatabase.create(
+            at: old, migrations: 4,
+            rows: """
+                INSERT INTO session (id, createdAt) VALUES ('s1', '2026-01-01 00:00:00.000');
+                INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES
+                    ('s1', 1, 'user', '[{"type":"text","text":"Привет, мир"}]', '2026-01-01 00:00:01.000'),
+                    ('s1', 2, 'assistant', '[{"type":"text","text":"東京は晴れです"}]', '2026-01-01 00:00:02.000');
+                """)
         let ledger = try Ledger(path: old)
         try await ledger.append([.text("and now?")], role: .user, to: "s1")
 

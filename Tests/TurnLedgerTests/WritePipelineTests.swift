@@ -31,7 +31,9 @@ import Testing
         try await holdingTheWriter(ledger) {
             await withTaskGroup(of: Void.self) { group in
                 for id in ["a", "b", "c"] {
-                    group.addTask { await outcomes.record(id) { try await ledger.append([.text("ok")], role: .user, to: id) } }
+                    group.addTask {
+                        await outcomes.record(id) { try await ledger.append([.text("ok")], role: .user, to: id) }
+                    }
                 }
                 group.addTask {
                     await outcomes.record("stale") {
@@ -80,10 +82,22 @@ import Testing
         let outcomes = Outcomes()
         try await holdingTheWriter(ledger) {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await outcomes.record("rollback") { try await ledger.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") } } }
-                group.addTask { await outcomes.record("deferred") { try await ledger.write { db in try db.execute(sql: "INSERT INTO child VALUES (7)") } } }
+                group.addTask {
+                    await outcomes.record("rollback") {
+                        try await ledger.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+                    }
+                }
+                group.addTask {
+                    await outcomes.record("deferred") {
+                        try await ledger.write { db in try db.execute(sql: "INSERT INTO child VALUES (7)") }
+                    }
+                }
                 for n in 1...4 {
-                    group.addTask { await outcomes.record("append \(n)") { try await ledger.append([.text("\(n)")], role: .user, to: "s1") } }
+                    group.addTask {
+                        await outcomes.record("append \(n)") {
+                            try await ledger.append([.text("\(n)")], role: .user, to: "s1")
+                        }
+                    }
                 }
             }
         }

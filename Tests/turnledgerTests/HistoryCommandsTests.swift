@@ -57,7 +57,8 @@ import Testing
         #expect(split.stderr.contains("the turn at seq 2 spans 2...4; a summary must cover whole turns"))
         let backwards = try cli("compact", "s1", "--from", "3", "--to", "1", "--text", "x")
         #expect(backwards.status == 64 && backwards.stderr.contains("--from must not be after --to."))
-        let summary = try cli("compact", "s1", "--from", "1", "--to", "4", "--text", "Weather: snow, −3°C.", "--role", "system")
+        let summary = try cli(
+            "compact", "s1", "--from", "1", "--to", "4", "--text", "Weather: snow, −3°C.", "--role", "system")
         #expect(summary.status == 0, "\(summary.stderr)")
         let entry = try #require(try summary.json() as? [String: Any])
         #expect(entry["seq"] as? Int == 5 && entry["role"] as? String == "system")

@@ -81,7 +81,8 @@ enum AnthropicRenderer {
             case .text(let text): text.isVisible ? textBlock(text) : nil
             case .image(let url): imageBlock(url)
             case .opaque(let provider, let json):
-                provider == ProviderFormat.anthropic.opaqueProvider && ProviderFormat.anthropic.carries(opaque: json) ? .raw(json) : nil
+                provider == ProviderFormat.anthropic.opaqueProvider && ProviderFormat.anthropic.carries(opaque: json)
+                    ? .raw(json) : nil
             }
         }
         return blocks.isEmpty ? [textBlock(Placeholder.emptyMessage)] : blocks

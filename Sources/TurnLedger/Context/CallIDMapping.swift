@@ -22,7 +22,8 @@ struct CallIDMapping {
     static func forFormat(_ format: ProviderFormat) -> CallIDMapping {
         switch format {
         case .anthropic:
-            CallIDMapping(accepts: { !$0.isEmpty && $0.allSatisfy(isAnthropicIDCharacter) }, allowed: isAnthropicIDCharacter)
+            CallIDMapping(
+                accepts: { !$0.isEmpty && $0.allSatisfy(isAnthropicIDCharacter) }, allowed: isAnthropicIDCharacter)
         case .openAIChat, .openAIResponses, .gemini:
             CallIDMapping(accepts: { _ in true }, allowed: { _ in true })
         }

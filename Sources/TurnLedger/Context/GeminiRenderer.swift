@@ -110,7 +110,8 @@ enum GeminiRenderer {
                     ])
                 }
             case .opaque(let provider, let json):
-                provider == ProviderFormat.gemini.opaqueProvider && ProviderFormat.gemini.carries(opaque: json) ? .raw(json) : nil
+                provider == ProviderFormat.gemini.opaqueProvider && ProviderFormat.gemini.carries(opaque: json)
+                    ? .raw(json) : nil
             }
         }
         return parts.isEmpty ? [textPart(Placeholder.emptyMessage)] : parts

@@ -124,7 +124,8 @@ extension WritePipeline {
                 return outcomes
             }
             return (outcomes, 1)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+        {
             // The write lock could not be had: no write of the batch ran.
             return (batch.map { _ in .failure(error) }, 1)
         } catch {

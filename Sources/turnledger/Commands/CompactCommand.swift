@@ -25,6 +25,7 @@ struct CompactCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try Output.json(try await options.openLedger().appendSummary([.text(text)], covering: from...to, role: role, to: session))
+        try Output.json(
+            try await options.openLedger().appendSummary([.text(text)], covering: from...to, role: role, to: session))
     }
 }

@@ -22,7 +22,9 @@ struct HistoryGenerator {
         "call_🙂", "-", "_",
     ]
     static let texts = ["Hi", "", " ", "\n\t", "Какая погода в Москве?", "日本語のテキスト", "🙂", "ok", "a \"quoted\" \\ text"]
-    static let arguments = [#"{"url":"https://wttr.in/Moscow"}"#, "{}", #"{"n": 1.50}"#, "", "{\"cut", "[1,2]", "1.5", "null", "не json"]
+    static let arguments = [
+        #"{"url":"https://wttr.in/Moscow"}"#, "{}", #"{"n": 1.50}"#, "", "{\"cut", "[1,2]", "1.5", "null", "не json",
+    ]
 
     /// Builds one history and returns its session id.
     mutating func build(in ledger: Ledger, name: String) async throws -> String {
@@ -80,13 +82,16 @@ struct HistoryGenerator {
             let id = pick(Self.callIDs)
             if !ids.contains(id) { ids.append(id) }
         }
-        let calls = ids.map { ToolCall(id: $0, name: pick(["fetch", "search", "functions.x", "Bash"]), arguments: pick(Self.arguments)) }
+        let calls = ids.map {
+            ToolCall(id: $0, name: pick(["fetch", "search", "functions.x", "Bash"]), arguments: pick(Self.arguments))
+        }
         try await ledger.openTurn(in: session, parts: chance(50) ? parts() : [], calls: calls)
         let ending = int(0..<10)
         let answered = ending < 6 ? calls.count : int(0..<calls.count)
         for call in calls.shuffled(using: &random).prefix(answered) {
             let outcome = pick([ToolOutcome.success, .success, .error])
-            try await ledger.recordResult(chance(20) ? [] : [.text(pick(Self.texts))], outcome: outcome, for: call.id, in: session)
+            try await ledger.recordResult(
+                chance(20) ? [] : [.text(pick(Self.texts))], outcome: outcome, for: call.id, in: session)
         }
         switch ending {
         case 0..<6: try await ledger.commitTurn(in: session)
@@ -99,7 +104,8 @@ struct HistoryGenerator {
         var parts: [ContentPart] = []
         for _ in 0..<int(0..<4) {
             switch int(0..<10) {
-            case 0: parts.append(.image(url: pick(["https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo="])))
+            case 0:
+                parts.append(.image(url: pick(["https://example.com/a.png", "data:image/png;base64,iVBORw0KGgo="])))
             case 1, 2: parts.append(opaque())
             default: parts.append(.text(pick(Self.texts)))
             }
@@ -113,15 +119,21 @@ struct HistoryGenerator {
         opaqueCount += 1
         let reasoningID = "rs_\(chance(30) ? 1 : opaqueCount)"
         return pick([
-            .opaque(provider: "openai-responses", json: #"{"type":"reasoning","id":"\#(reasoningID)","summary":[],"encrypted_content":"gAAA"}"#),
+            .opaque(
+                provider: "openai-responses",
+                json: #"{"type":"reasoning","id":"\#(reasoningID)","summary":[],"encrypted_content":"gAAA"}"#),
             .opaque(provider: "anthropic", json: #"{"type":"thinking","thinking":"Let me think.","signature":"EqQB"}"#),
             .opaque(provider: "anthropic", json: #"{"type":"redacted_thinking","data":"EmwK"}"#),
             .opaque(provider: "gemini", json: #"{"thoughtSignature":"CiQB"}"#),
             .opaque(provider: "gemini", json: #"{"text":"thinking…","thought":true}"#),
-            .opaque(provider: "openai-responses", json: #"{"type":"function_call","call_id":"x","name":"f","arguments":"{}"}"#),
+            .opaque(
+                provider: "openai-responses",
+                json: #"{"type":"function_call","call_id":"x","name":"f","arguments":"{}"}"#),
             .opaque(provider: "anthropic", json: #"{"type":"tool_use","id":"x","name":"f","input":{}}"#),
             .opaque(provider: "gemini", json: #"{"functionCall":{"name":"f","args":{}}}"#),
-            .opaque(provider: pick(["anthropic", "gemini", "openai-responses"]), json: pick(["[1]", "\"text\"", "{}", #"{"text":""}"#])),
+            .opaque(
+                provider: pick(["anthropic", "gemini", "openai-responses"]),
+                json: pick(["[1]", "\"text\"", "{}", #"{"text":""}"#])),
         ])
     }
 
@@ -131,7 +143,8 @@ struct HistoryGenerator {
         for _ in 0..<int(0..<3) {
             let id = pick(Self.callIDs).replacingOccurrences(of: "\"", with: "")
             messages.append(
-                #"{"role":"assistant","content":null,"tool_calls":[{"id":"\#(id)","type":"function","function":{"name":"fetch","arguments":"{}"}}]}"#)
+                #"{"role":"assistant","content":null,"tool_calls":[{"id":"\#(id)","type":"function","function":{"name":"fetch","arguments":"{}"}}]}"#
+            )
             messages.append(#"{"role":"tool","tool_call_id":"\#(id)","content":"\#(pick(["ok", ""]))"}"#)
             if chance(50) { messages.append(#"{"role":"assistant","content":"Done."}"#) }
         }

@@ -30,7 +30,8 @@ enum AnthropicRules {
             guard message.kind == "object", let content = message["content"]?.resolved,
                 ["string", "array"].contains(content.kind)
             else {
-                throw rule("an/message-shape", "messages.\(n): a message is an object whose content is a string or a list")
+                throw rule(
+                    "an/message-shape", "messages.\(n): a message is an object whose content is a string or a list")
             }
             let role = message["role"]?.string ?? ""
             guard role == "user" || role == "assistant" else {
@@ -40,7 +41,9 @@ enum AnthropicRules {
             if content.array?.isEmpty == true || content.string?.isEmpty == true, !isFinalAssistant {
                 throw rule(
                     "an/empty-content",
-                    "messages.\(n): all messages must have non-empty content except for the optional final assistant message")
+                    "messages.\(n): all messages must have non-empty content except for the optional final assistant "
+                        + "message"
+                )
             }
             var blocks: [Block] = []
             for (m, blockNode) in (content.array ?? []).enumerated() {
@@ -58,7 +61,8 @@ enum AnthropicRules {
             throw rule("an/first-message-not-user", "messages: first message must use the \"user\" role")
         }
         for (t, turn) in turns.enumerated() {
-            let previous = t > 0 && turns[t - 1].role == "assistant" ? turns[t - 1].blocks.filter { $0.type == "tool_use" } : []
+            let previous =
+                t > 0 && turns[t - 1].role == "assistant" ? turns[t - 1].blocks.filter { $0.type == "tool_use" } : []
             if turn.role == "assistant" {
                 try checkToolUses(turn, next: turns.indices.contains(t + 1) ? turns[t + 1] : nil)
             } else {
@@ -81,7 +85,9 @@ enum AnthropicRules {
                 throw rule("an/whitespace-text-block", "messages: text content blocks must contain non-whitespace text")
             }
         case "tool_use":
-            guard role == "assistant" else { throw rule("an/block-role", "\(at): tool_use blocks belong in assistant messages") }
+            guard role == "assistant" else {
+                throw rule("an/block-role", "\(at): tool_use blocks belong in assistant messages")
+            }
             guard let id = block.node["id"]?.string, block.node["name"]?.nonEmptyString != nil else {
                 throw rule("an/tool-use-shape", "\(at).tool_use: id and a non-empty name are required")
             }
@@ -89,13 +95,16 @@ enum AnthropicRules {
                 throw rule("an/tool-use-shape", "\(at).tool_use.input: Input should be a valid dictionary")
             }
             guard !id.isEmpty, id.allSatisfy(CallIDMapping.isAnthropicIDCharacter) else {
-                throw rule("an/tool-use-id-pattern", "\(at).tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'")
+                throw rule(
+                    "an/tool-use-id-pattern", "\(at).tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'")
             }
             guard toolUseIDs.insert(id).inserted else {
                 throw rule("an/duplicate-tool-use-id", "\(at): `tool_use` ids must be unique")
             }
         case "tool_result":
-            guard role == "user" else { throw rule("an/block-role", "\(at): tool_result blocks belong in user messages") }
+            guard role == "user" else {
+                throw rule("an/block-role", "\(at): tool_result blocks belong in user messages")
+            }
             guard let id = block.node["tool_use_id"]?.string else {
                 throw rule("an/tool-result-shape", "\(at).tool_result.tool_use_id: Field required")
             }
@@ -107,7 +116,8 @@ enum AnthropicRules {
             }
             guard !id.isEmpty, id.allSatisfy(CallIDMapping.isAnthropicIDCharacter) else {
                 throw rule(
-                    "an/tool-use-id-pattern", "\(at).tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'")
+                    "an/tool-use-id-pattern",
+                    "\(at).tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'")
             }
         default:
             break
@@ -155,12 +165,14 @@ enum AnthropicRules {
                 throw rule(
                     "an/unexpected-tool-result",
                     "\(at): unexpected `tool_use_id` found in `tool_result` blocks: \(id). "
-                        + "Each `tool_result` block must have a corresponding `tool_use` block in the previous message.")
+                        + "Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
+                )
             }
             guard seen.insert(id).inserted else {
                 throw rule(
                     "an/duplicate-tool-result",
-                    "\(at): each tool_use must have a single result. Found multiple `tool_result` blocks with id: \(id)")
+                    "\(at): each tool_use must have a single result. Found multiple `tool_result` blocks with id: \(id)"
+                )
             }
         }
     }

@@ -25,7 +25,9 @@ enum GeminiRules {
                 throw rule("gm/invalid-role", "Please use a valid role: user, model.")
             }
             guard !parts.isEmpty else {
-                throw rule("gm/empty-parts", "* GenerateContentRequest.contents[\(n)].parts: contents.parts must not be empty.")
+                throw rule(
+                    "gm/empty-parts", "* GenerateContentRequest.contents[\(n)].parts: contents.parts must not be empty."
+                )
             }
             let functions = try parts.enumerated().map { m, part in
                 try checkPart(part.resolved, at: "contents[\(n)].parts[\(m)]")
@@ -35,7 +37,9 @@ enum GeminiRules {
             if !calls.isEmpty, !responses.isEmpty {
                 throw rule(
                     "gm/mixed-call-response",
-                    "Please ensure that function call turn contains at least one function_call part which can not be mixed with function_response parts.")
+                    "Please ensure that function call turn contains at least one function_call part which can not be "
+                        + "mixed with function_response parts."
+                )
             }
             if role == "user" ? !calls.isEmpty : !responses.isEmpty {
                 throw rule(
@@ -47,19 +51,25 @@ enum GeminiRules {
                 guard responses.count == previous.calls.count else {
                     throw rule(
                         "gm/response-count",
-                        "Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.")
+                        "Please ensure that the number of function response parts is equal to the number of function "
+                            + "call parts of the function call turn."
+                    )
                 }
                 for (call, response) in zip(previous.calls, responses)
                 where call.name != response.name || (call.id != nil && response.id != nil && call.id != response.id) {
                     throw rule(
                         "gm/response-mismatch",
-                        "contents[\(n)]: the response to '\(call.name)' (id \(call.id ?? "none")) names '\(response.name)' (id \(response.id ?? "none"))")
+                        "contents[\(n)]: the response to '\(call.name)' (id \(call.id ?? "none")) names "
+                            + "'\(response.name)' (id \(response.id ?? "none"))"
+                    )
                 }
             }
             if kind == .call, previous == nil || previous?.kind == .model || previous?.kind == .call {
                 throw rule(
                     "gm/call-turn-position",
-                    "Please ensure that function call turn comes immediately after a user turn or after a function response turn.")
+                    "Please ensure that function call turn comes immediately after a user turn "
+                        + "or after a function response turn."
+                )
             }
             if kind == .response, previous?.kind != .call {
                 throw rule(
@@ -69,7 +79,9 @@ enum GeminiRules {
             previous = (kind, calls)
         }
         if previous?.kind == .call {
-            throw rule("gm/dangling-call", "contents[\(contents.count - 1)]: the function calls have no response turn after them")
+            throw rule(
+                "gm/dangling-call",
+                "contents[\(contents.count - 1)]: the function calls have no response turn after them")
         }
     }
 
@@ -92,7 +104,8 @@ enum GeminiRules {
                 throw rule(
                     "gm/function-shape",
                     value.kind == "array"
-                        ? "Invalid JSON payload received. Unknown name \"\(payload)\" at '\(path).\(key)': Proto field is not repeating, cannot start list."
+                        ? "Invalid JSON payload received. Unknown name \"\(payload)\" at '\(path).\(key)': "
+                            + "Proto field is not repeating, cannot start list."
                         : "Invalid value at '\(path).\(key).\(payload)' (type.googleapis.com/google.protobuf.Struct)")
             }
             return (kind, (function["id"]?.string, name))

@@ -16,7 +16,9 @@ enum OpenAIChatRules {
         for (n, node) in messages.enumerated() {
             let message = node.resolved
             guard message.kind == "object" else {
-                throw rule("oc/message-shape", "Invalid type for 'messages[\(n)]': expected an object, but got \(message.kind) instead.")
+                throw rule(
+                    "oc/message-shape",
+                    "Invalid type for 'messages[\(n)]': expected an object, but got \(message.kind) instead.")
             }
             guard let role = message["role"]?.string else {
                 throw rule("oc/invalid-role", "Missing required parameter: 'messages[\(n)].role'.")
@@ -24,7 +26,9 @@ enum OpenAIChatRules {
             guard roles.contains(role) else {
                 throw rule(
                     "oc/invalid-role",
-                    "Invalid value: '\(role)'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.")
+                    "Invalid value: '\(role)'. Supported values are: 'system', 'assistant', 'user', "
+                        + "'function', 'tool', and 'developer'."
+                )
             }
             if role != "tool", let open = group {
                 try requireAnswers(open, answered)
@@ -35,7 +39,9 @@ enum OpenAIChatRules {
                 guard let open = group else {
                     throw rule(
                         "oc/orphan-tool-message",
-                        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.")
+                        "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with "
+                            + "'tool_calls'."
+                    )
                 }
                 guard let id = message["tool_call_id"]?.string else {
                     throw rule("oc/missing-tool-call-id", "Missing required parameter: 'messages[\(n)].tool_call_id'.")
@@ -48,13 +54,16 @@ enum OpenAIChatRules {
                 if let first = answered[id] {
                     throw rule(
                         "oc/duplicate-tool-response",
-                        "Invalid parameter: Duplicate value for 'tool_call_id' of '\(id)', in messages[\(first)] and messages[\(n)].")
+                        "Invalid parameter: Duplicate value for 'tool_call_id' of '\(id)', in messages[\(first)] and "
+                            + "messages[\(n)]."
+                    )
                 }
                 answered[id] = n
                 try checkContent(message, at: n, optional: false)
             case "assistant":
                 let ids = try checkToolCalls(message, at: n, earlier: earlierCalls)
-                try checkContent(message, at: n, optional: !ids.isEmpty || message.has("refusal") || message.has("audio"))
+                try checkContent(
+                    message, at: n, optional: !ids.isEmpty || message.has("refusal") || message.has("audio"))
                 earlierCalls.formUnion(ids)
                 if !ids.isEmpty {
                     group = (n, ids)
@@ -88,7 +97,9 @@ enum OpenAIChatRules {
         case let kind?:
             throw rule(
                 "oc/content-type",
-                "Invalid type for 'messages.[\(n)].content': expected one of a string or array of objects, but got \(kind) instead.")
+                "Invalid type for 'messages.[\(n)].content': expected one of a string or array of objects, "
+                    + "but got \(kind) instead."
+            )
         }
     }
 
@@ -97,12 +108,16 @@ enum OpenAIChatRules {
         let rule = ProviderFormat.openAIChat.violation
         guard let node = message["tool_calls"]?.resolved, node.kind != "null" else { return [] }
         guard let calls = node.array else {
-            throw rule("oc/tool-call-shape", "Invalid type for 'messages[\(n)].tool_calls': expected an array, but got \(node.kind) instead.")
+            throw rule(
+                "oc/tool-call-shape",
+                "Invalid type for 'messages[\(n)].tool_calls': expected an array, but got \(node.kind) instead.")
         }
         guard !calls.isEmpty else {
             throw rule(
                 "oc/empty-tool-calls",
-                "Invalid 'messages[\(n)].tool_calls': empty array. Expected an array with minimum length 1, but got an empty array instead.")
+                "Invalid 'messages[\(n)].tool_calls': empty array. Expected an array with minimum length 1, but got an "
+                    + "empty array instead."
+            )
         }
         var ids: [String] = []
         for (k, callNode) in calls.enumerated() {
@@ -111,9 +126,12 @@ enum OpenAIChatRules {
             guard let id = call["id"]?.nonEmptyString else {
                 throw rule("oc/tool-call-shape", "Missing required parameter: '\(path).id'.")
             }
-            guard call["type"]?.string == "function", let function = call["function"]?.resolved, function.kind == "object"
+            guard call["type"]?.string == "function", let function = call["function"]?.resolved,
+                function.kind == "object"
             else {
-                throw rule("oc/tool-call-shape", "Invalid value: '\(call["type"]?.string ?? "")'. Supported values are: 'function' and 'custom'.")
+                throw rule(
+                    "oc/tool-call-shape",
+                    "Invalid value: '\(call["type"]?.string ?? "")'. Supported values are: 'function' and 'custom'.")
             }
             guard let name = function["name"]?.string else {
                 throw rule("oc/tool-call-shape", "Missing required parameter: '\(path).function.name'.")
@@ -121,7 +139,9 @@ enum OpenAIChatRules {
             guard !name.isEmpty else {
                 throw rule(
                     "oc/empty-function-name",
-                    "Invalid '\(path).function.name': empty string. Expected a string with minimum length 1, but got an empty string instead.")
+                    "Invalid '\(path).function.name': empty string. Expected a string with minimum length 1, but got "
+                        + "an empty string instead."
+                )
             }
             guard let arguments = function["arguments"] else {
                 throw rule("oc/tool-call-shape", "Missing required parameter: '\(path).function.arguments'.")
@@ -129,15 +149,20 @@ enum OpenAIChatRules {
             guard arguments.kind == "string" else {
                 throw rule(
                     "oc/arguments-not-string",
-                    "Invalid type for '\(path).function.arguments': expected a string, but got \(arguments.kind) instead.")
+                    "Invalid type for '\(path).function.arguments': expected a string, "
+                        + "but got \(arguments.kind) instead."
+                )
             }
             guard !ids.contains(id) else {
                 throw rule(
                     "oc/duplicate-tool-call-id",
-                    "Invalid parameter: Duplicate value for 'id' of '\(id)' in 'messages[\(n)].tool_calls'. Tool call ids must be unique.")
+                    "Invalid parameter: Duplicate value for 'id' of '\(id)' in 'messages[\(n)].tool_calls'. Tool call "
+                        + "ids must be unique."
+                )
             }
             guard !earlier.contains(id) else {
-                throw rule("oc/reused-tool-call-id", "\(path).id '\(id)' is already the id of an earlier call in this request")
+                throw rule(
+                    "oc/reused-tool-call-id", "\(path).id '\(id)' is already the id of an earlier call in this request")
             }
             ids.append(id)
         }

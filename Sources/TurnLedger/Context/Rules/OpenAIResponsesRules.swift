@@ -3,7 +3,9 @@
 /// right after their calls (`or/interleaved-items`) and one output per call (`or/duplicate-output`).
 enum OpenAIResponsesRules {
     private static let roles: Set<String> = ["user", "assistant", "system", "developer"]
-    private static let callOutputs = ["function_call": "function_call_output", "custom_tool_call": "custom_tool_call_output"]
+    private static let callOutputs = [
+        "function_call": "function_call_output", "custom_tool_call": "custom_tool_call_output",
+    ]
 
     static func check(_ body: JSONNode) throws {
         let rule = ProviderFormat.openAIResponses.violation
@@ -17,7 +19,9 @@ enum OpenAIResponsesRules {
         var outputs: Set<String> = []
         for (n, item) in items.enumerated() {
             guard item.kind == "object" else {
-                throw rule("or/item-shape", "Invalid type for 'input[\(n)]': expected an object, but got \(item.kind) instead.")
+                throw rule(
+                    "or/item-shape", "Invalid type for 'input[\(n)]': expected an object, but got \(item.kind) instead."
+                )
             }
             if let id = item["id"]?.string {
                 if itemIDs[id] != nil {
@@ -48,7 +52,9 @@ enum OpenAIResponsesRules {
                 guard let arguments = item[input], arguments.kind == "string" else {
                     throw rule(
                         "or/call-shape",
-                        "Invalid type for 'input[\(n)].\(input)': expected a string, but got \(item[input]?.kind ?? "nothing") instead.")
+                        "Invalid type for 'input[\(n)].\(input)': expected a string, "
+                            + "but got \(item[input]?.kind ?? "nothing") instead."
+                    )
                 }
                 if let first = calls[id] {
                     throw rule("or/duplicate-call-id", "Duplicate 'call_id': \(id) (also input[\(first)]).")
@@ -63,7 +69,9 @@ enum OpenAIResponsesRules {
                     throw rule("or/call-shape", "Missing required parameter: 'input[\(n)].output'.")
                 }
                 guard calls[id] != nil else {
-                    let later = items[(n + 1)...].contains { callOutputs[$0["type"]?.string ?? ""] != nil && $0["call_id"]?.string == id }
+                    let later = items[(n + 1)...].contains {
+                        callOutputs[$0["type"]?.string ?? ""] != nil && $0["call_id"]?.string == id
+                    }
                     throw rule(
                         later ? "or/output-before-call" : "or/orphan-output",
                         "No tool call found for function call output with call_id \(id).")
@@ -79,7 +87,9 @@ enum OpenAIResponsesRules {
                 if next == nil || nextType.hasSuffix("_output") || (nextType == "message" && nextRole != "assistant") {
                     throw rule(
                         "or/reasoning-without-following",
-                        "Item '\(item["id"]?.string ?? "")' of type 'reasoning' was provided without its required following item.")
+                        "Item '\(item["id"]?.string ?? "")' of type 'reasoning' was provided "
+                            + "without its required following item."
+                    )
                 }
             default:
                 break  // hosted-tool items and references: not this check's business
@@ -107,7 +117,9 @@ enum OpenAIResponsesRules {
             guard type == "output_text" || type == "refusal" else {
                 throw rule(
                     "or/assistant-content-type",
-                    "Invalid value: '\(type)'. Supported values are: 'output_text' and 'refusal'. (input[\(n)].content[\(k)])")
+                    "Invalid value: '\(type)'. Supported values are: 'output_text' and 'refusal'. "
+                        + "(input[\(n)].content[\(k)])"
+                )
             }
         }
     }
