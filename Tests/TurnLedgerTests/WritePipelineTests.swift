@@ -108,6 +108,33 @@ import Testing
         #expect(statistics.writes == 7 && statistics.transactions > 2, "the batch fell back to one transaction each")
     }
 
+    @Test func cancellingTheCallerThatLeadsABatchTakesNoWriteOfTheBatchDown() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        // A holds the writer; B queues first and will lead the next batch, which C keeps busy.
+        let held = Task { try await ledger.write { _ in Thread.sleep(forTimeInterval: 0.3) } }
+        try await Task.sleep(for: .milliseconds(50))
+        let leader = Task { try await ledger.append([.text("B")], role: .user, to: "s1") }
+        try await Task.sleep(for: .milliseconds(20))
+        let slow = Task {
+            try await ledger.write { db in
+                Thread.sleep(forTimeInterval: 0.3)
+                return try Ledger.nextSeq(db, in: "s1")
+            }
+        }
+        let last = Task { try await ledger.append([.text("D")], role: .user, to: "s1") }
+        try await held.value
+        try await Task.sleep(for: .milliseconds(100))  // the batch B, C, D is running
+        leader.cancel()
+
+        #expect(try await leader.value.seq == 1)
+        #expect(try await slow.value == 2)
+        #expect(try await last.value.seq == 2)
+        #expect(try await ledger.entries(in: "s1").map(\.parts.text) == ["B", "D"])
+    }
+
     @Test func concurrentAgentsShareCommitsAndEveryWriteLandsOnce() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -99,49 +99,60 @@ extension WritePipeline {
     /// cannot commit as a whole, each write in a transaction of its own.
     private static func run(_ batch: [Work], on writer: any DatabaseWriter) async -> ([Outcome], Int) {
         if batch.count == 1 {
-            return ([await outcome { try await writer.write(batch[0]) }], 1)
+            return ([await transaction(on: writer, batch[0])], 1)
         }
-        do {
-            let outcomes = try await writer.writeWithoutTransaction { db in
-                var outcomes: [Outcome] = []
-                try db.inTransaction(.immediate) {
-                    for work in batch {
-                        var value: (any Sendable)?
-                        do {
-                            try db.inSavepoint {
-                                value = try work(db)
-                                return .commit
-                            }
-                            outcomes.append(.success(value ?? ()))
-                        } catch {
-                            // A trigger that raised ROLLBACK ended the whole transaction.
-                            guard db.isInsideTransaction else { throw BatchAborted() }
-                            outcomes.append(.failure(error))
-                        }
-                    }
-                    return .commit
-                }
-                return outcomes
-            }
-            return (outcomes, 1)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
-        {
-            // The write lock could not be had: no write of the batch ran.
-            return (batch.map { _ in .failure(error) }, 1)
-        } catch {
+        let together = await transaction(on: writer) { db in
             var outcomes: [Outcome] = []
             for work in batch {
-                outcomes.append(await outcome { try await writer.write(work) })
+                var value: (any Sendable)?
+                do {
+                    try db.inSavepoint {
+                        value = try work(db)
+                        return .commit
+                    }
+                    outcomes.append(.success(value ?? ()))
+                } catch {
+                    // A trigger that raised ROLLBACK ended the whole transaction.
+                    guard db.isInsideTransaction else { throw BatchAborted() }
+                    outcomes.append(.failure(error))
+                }
+            }
+            return outcomes
+        }
+        switch together {
+        case .success(let outcomes):
+            return (outcomes, 1)
+        case .failure(let error as DatabaseError) where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+            // The write lock could not be had: no write of the batch ran.
+            return (batch.map { _ in .failure(error) }, 1)
+        case .failure:
+            var outcomes: [Outcome] = []
+            for work in batch {
+                outcomes.append(await transaction(on: writer, work))
             }
             return (outcomes, batch.count + 1)
         }
     }
 
-    private static func outcome(_ body: () async throws -> any Sendable) async -> Outcome {
-        do {
-            return .success(try await body())
-        } catch {
-            return .failure(error)
+    /// Runs `body` in one IMMEDIATE transaction on the writer connection. Unlike GRDB's `async`
+    /// `write`, it is not interrupted when the leading caller's task is cancelled: the batch
+    /// holds other callers' writes.
+    private static func transaction<T: Sendable>(
+        on writer: any DatabaseWriter, _ body: @escaping @Sendable (Database) throws -> T
+    ) async -> Result<T, any Error> {
+        await withCheckedContinuation { continuation in
+            writer.asyncWriteWithoutTransaction { db in
+                var value: T?
+                continuation.resume(
+                    returning: Result {
+                        try db.inTransaction(.immediate) {
+                            value = try body(db)
+                            return .commit
+                        }
+                        guard let value else { throw BatchAborted() }  // committed, so the body returned
+                        return value
+                    })
+            }
         }
     }
 
