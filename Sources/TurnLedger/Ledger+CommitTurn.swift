@@ -53,11 +53,11 @@ extension Ledger {
         }
     }
 
-    static func requireOpenTurn(_ db: Database, in sessionID: String) throws -> Turn {
-        guard let turn = try loadOpenTurn(db, in: sessionID) else {
+    static func requireOpenTurn(_ db: Database, in sessionID: String) throws -> StagedTurn {
+        guard let record = try openTurnRecord(db, in: sessionID) else {
             try requireSession(db, sessionID)
             throw LedgerError.noOpenTurn(sessionID: sessionID)
         }
-        return turn
+        return StagedTurn(record: record, turn: try loadOpenTurn(db, record))
     }
 }

@@ -27,7 +27,8 @@ extension Ledger {
             }
             return try records.map { record in
                 try Self.close(
-                    db, try Self.loadOpenTurn(db, record), as: .interrupted, saying: Self.interruptedResultText)
+                    db, StagedTurn(record: record, turn: try Self.loadOpenTurn(db, record)), as: .interrupted,
+                    saying: Self.interruptedResultText)
             }
         }
         if !turns.isEmpty {

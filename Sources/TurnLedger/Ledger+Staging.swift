@@ -70,14 +70,14 @@ extension Ledger {
     /// Records `parts` with `outcome` for every unanswered call of `turn`, then seals it.
     static func close(
         _ db: Database,
-        _ turn: Turn,
+        _ staged: StagedTurn,
         as outcome: ToolOutcome,
         saying text: String
     ) throws -> Turn {
         let now = Timestamp.now()
         let parts = [ContentPart.text(text)]
         let encodedParts = PartsCodec.encode(parts)
-        var turn = turn
+        var turn = staged.turn
         for (position, call) in turn.calls.enumerated() where turn.unansweredCallIds.contains(call.id) {
             try OpenResultRecord(
                 sessionId: turn.sessionId,
@@ -90,18 +90,17 @@ extension Ledger {
         }
         let order = Dictionary(uniqueKeysWithValues: turn.calls.enumerated().map { ($1.id, $0) })
         turn.results.sort { order[$0.callId, default: 0] < order[$1.callId, default: 0] }
-        return try seal(db, turn)
+        return try seal(db, StagedTurn(record: staged.record, turn: turn))
     }
 
     /// Moves a fully answered open turn into the log, in the order the triggers require:
     /// results, then calls, then the assistant entry that seals them.
-    static func seal(_ db: Database, _ turn: Turn) throws -> Turn {
+    static func seal(_ db: Database, _ staged: StagedTurn) throws -> Turn {
+        let turn = staged.turn
+        let openTurn = staged.record
         let unanswered = turn.unansweredCallIds
         guard unanswered.isEmpty else {
             throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered)
-        }
-        guard let openTurn = try openTurnRecord(db, in: turn.sessionId) else {
-            throw LedgerError.noOpenTurn(sessionID: turn.sessionId)
         }
         for sql in sealStatements {
             try db.cachedStatement(sql: sql).execute(arguments: [turn.sessionId])
