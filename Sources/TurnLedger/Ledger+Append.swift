@@ -112,7 +112,7 @@ extension Ledger {
         )
         try record.insert(db)
         if let usage = message.usage { try UsageRecord(sessionId: sessionID, seq: next, usage: usage).insert(db) }
-        try LogIndex.extend(db, sessionID)
+        try LogIndex.extend(db, sessionID, with: LogItem.appended(record, parts: message.parts, usage: message.usage))
         var entry = try record.entry(calls: [])
         entry.usage = message.usage
         return entry

@@ -47,6 +47,27 @@ import TurnLedger
                 "session 's1': the hash chain breaks at seq 2"))
     }
 
+    @Test func anAppendChainsTheSameHashVerifyComputesFromTheStoredRowEveryFieldSet() async throws {
+        // The append extends the chain from the values it inserted, not from the row read back.
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        try await ledger.append([.text("Ты — помощник.")], role: .system, to: "s1", idempotencyKey: "k-1")
+        try await ledger.append([.text("東京?"), .image(url: "https://example.com/a.png")], role: .user, to: "s1")
+        try await ledger.append(
+            [.text(""), .opaque(provider: "anthropic", json: #"{"type":"thinking","thinking":"…"}"#)], role: .assistant,
+            to: "s1",
+            usage: TokenUsage(model: "claude", inputTokens: 12, outputTokens: 3, cachedTokens: 0, reasoningTokens: 7))
+        try await ledger.append([], role: .assistant, to: "s1", usage: TokenUsage(inputTokens: 1))
+        try await ledger.appendSummary([.text("summary")], covering: 2...3, role: .user, to: "s1")
+        try await ledger.fork("s1", at: 5, as: "f")
+        try await ledger.append([.text("on the fork")], role: .user, to: "f")
+        try await ledger.append([.text("again")], role: .user, to: "f")
+
+        #expect(try await ledger.verify().problems == [])
+    }
+
     @Test func aDatabaseWrittenBeforeTheChainGetsItsHashesAndSearchRowsWhenOpened() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -15,16 +15,34 @@ enum LogIndex {
         try SearchIndex.catchUp(db)
     }
 
+    /// Extends the chain by `item`, the one row the caller just inserted, without reading it back;
+    /// when the chain does not end right before it (rows another client wrote, a fork's or a new
+    /// session's first row), as ``extend(_:_:)`` does.
+    static func extend(_ db: Database, _ sessionId: String, with item: LogItem) throws {
+        guard let head = try head(db, sessionId), head.seq == item.seq - 1 else {
+            return try extend(db, sessionId)
+        }
+        try db.cachedStatement(sql: "INSERT INTO logHash (sessionId, seq, hash) VALUES (?, ?, ?)")
+            .execute(arguments: [sessionId, item.seq, chain(head.hash, item)])
+        for doc in item.searchDocs { try doc.insert(db) }
+        try SearchIndex.catchUp(db)
+    }
+
+    /// The last hashed seq of a session's own rows, and its hash.
+    private static func head(_ db: Database, _ sessionId: String) throws -> (seq: Int, hash: Data)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
+            arguments: [sessionId]
+        ).map { ($0[0], $0[1]) }
+    }
+
     /// Hashes the rows without one; with `storingSearchRows`, writes their search rows too.
     private static func chain(_ db: Database, _ sessionId: String, storingSearchRows: Bool) throws {
-        let head = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
-            arguments: [sessionId])
         var previous: Data
         let after: Int
-        if let head {
-            after = head[0]
-            previous = head[1]
+        if let head = try head(db, sessionId) {
+            after = head.seq
+            previous = head.hash
         } else {
             let lineage = try Lineage.of(db, sessionId)
             after = lineage.forkSeq

@@ -57,6 +57,31 @@ struct LogItem {
         return items
     }
 
+    /// The item of an entry without calls from the values just inserted: the same bytes the
+    /// table holds, so the chain can be extended without reading the row back.
+    static func appended(_ record: EntryRecord, parts: [ContentPart], usage: TokenUsage?) -> LogItem {
+        var fields = CanonicalFields(kind: "entry")
+        fields.append(integer: record.seq)
+        fields.append(Data(record.role.rawValue.utf8))
+        fields.append(Data(record.parts.utf8))
+        fields.append(integer: record.callCount)
+        fields.append(record.idempotencyKey.map { Data($0.utf8) })
+        fields.append(Data(Timestamp.format(record.createdAt).utf8))
+        fields.append(integer: record.summaryFrom)
+        fields.append(integer: record.summaryTo)
+        if let usage {
+            fields.append(usage.model.map { Data($0.utf8) })
+            for value in [usage.inputTokens, usage.outputTokens, usage.cachedTokens, usage.reasoningTokens] {
+                fields.append(integer: value)
+            }
+        } else {
+            for _ in 1...5 { fields.append(nil) }
+        }
+        let docs = [SearchDoc](
+            text: parts, sessionId: record.sessionId, seq: record.seq, kind: .message, role: record.role.rawValue)
+        return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs)
+    }
+
     private static func entryItem(_ row: Row, calls: [Row], usage: Row?, in sessionId: String) throws -> LogItem {
         let seq: Int = row[0]
         let role: String = try row.text(at: 1)

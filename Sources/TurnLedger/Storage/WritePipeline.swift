@@ -122,7 +122,8 @@ extension WritePipeline {
         switch together {
         case .success(let outcomes):
             return (outcomes, 1)
-        case .failure(let error as DatabaseError) where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+        case .failure(let error as DatabaseError)
+        where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
             // The write lock could not be had: no write of the batch ran.
             return (batch.map { _ in .failure(error) }, 1)
         case .failure:
