@@ -28,7 +28,7 @@ actor WritePipeline {
 
     private struct Pending {
         var work: Work
-        /// Nil for the caller that leads: it gets its outcome from ``finish(_:outcomes:)``.
+        /// Nil for the caller that leads: it gets its outcome from ``finish(transactions:outcomes:)``.
         var waiter: CheckedContinuation<Signal, Never>?
     }
 
