@@ -8,13 +8,28 @@ import Testing
 /// savepoint; a failing write fails alone, and one that would take the transaction down does not
 /// take the others with it.
 @Suite struct WritePipelineTests {
-    /// Holds the pipeline's transaction for a moment, so that the writes started meanwhile queue
-    /// up and go into the next transaction together.
-    private func holdingTheWriter(_ ledger: Ledger, _ writes: @escaping @Sendable () async -> Void) async throws {
-        async let held: Void = ledger.write { _ in Thread.sleep(forTimeInterval: 0.3) }
-        try await Task.sleep(for: .milliseconds(50))
-        await writes()
+    /// Holds the pipeline's transaction until `count` more writes have queued behind it, so that
+    /// they go into the next transaction together, whatever the machine's load.
+    private func holdingTheWriter(
+        _ ledger: Ledger, until count: Int, _ writes: @escaping @Sendable () async -> Void
+    ) async throws {
+        let release = DispatchSemaphore(value: 0)
+        async let held: Void = ledger.write { _ in release.wait() }
+        try await waitUntil(ledger, queued: 1)
+        async let done: Void = writes()
+        try await waitUntil(ledger, queued: 1 + count)
+        release.signal()
+        await done
         try await held
+    }
+
+    /// Waits until the pipeline holds `queued` writes.
+    private func waitUntil(_ ledger: Ledger, queued: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await ledger.pipeline.queuedCount < queued {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(2))
+        }
     }
 
     @Test func writesQueuedBehindATransactionShareTheNextOneAndAFailingWriteFailsAlone() async throws {
@@ -28,7 +43,7 @@ import Testing
         let before = await ledger.writeStatistics
 
         let outcomes = Outcomes()
-        try await holdingTheWriter(ledger) {
+        try await holdingTheWriter(ledger, until: 5) {
             await withTaskGroup(of: Void.self) { group in
                 for id in ["a", "b", "c"] {
                     group.addTask {
@@ -80,7 +95,7 @@ import Testing
         let before = await ledger.writeStatistics
 
         let outcomes = Outcomes()
-        try await holdingTheWriter(ledger) {
+        try await holdingTheWriter(ledger, until: 6) {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await outcomes.record("rollback") {
@@ -114,19 +129,23 @@ import Testing
         let ledger = temp.ledger
         try await ledger.createSession(id: "s1")
         // A holds the writer; B queues first and will lead the next batch, which C keeps busy.
-        let held = Task { try await ledger.write { _ in Thread.sleep(forTimeInterval: 0.3) } }
-        try await Task.sleep(for: .milliseconds(50))
+        let release = DispatchSemaphore(value: 0)
+        let held = Task { try await ledger.write { _ in release.wait() } }
+        try await waitUntil(ledger, queued: 1)
         let leader = Task { try await ledger.append([.text("B")], role: .user, to: "s1") }
-        try await Task.sleep(for: .milliseconds(20))
+        try await waitUntil(ledger, queued: 2)
         let slow = Task {
             try await ledger.write { db in
                 Thread.sleep(forTimeInterval: 0.3)
                 return try Ledger.nextSeq(db, in: "s1")
             }
         }
+        try await waitUntil(ledger, queued: 3)
         let last = Task { try await ledger.append([.text("D")], role: .user, to: "s1") }
+        try await waitUntil(ledger, queued: 4)
+        release.signal()
         try await held.value
-        try await Task.sleep(for: .milliseconds(100))  // the batch B, C, D is running
+        try await Task.sleep(for: .milliseconds(100))  // the batch B, C, D is running (C sleeps 300 ms)
         leader.cancel()
 
         #expect(try await leader.value.seq == 1)

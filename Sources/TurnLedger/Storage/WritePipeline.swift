@@ -36,6 +36,9 @@ actor WritePipeline {
     private var busy = false
     private(set) var statistics = WriteStatistics()
 
+    /// The writes queued or running now (the tests wait on it instead of on the clock).
+    var queuedCount: Int { pending.count }
+
     /// Queues a write. Returns `.lead` when the caller must run the next batch itself.
     func arrive(_ work: @escaping Work) async -> Signal {
         guard busy else {
