@@ -12,13 +12,16 @@ extension DatabaseMigrator {
         ("0006_api_keys", PackageResources._006_api_keys_sql),
         ("0007_summary_covers_history", PackageResources._007_summary_covers_history_sql),
         ("0008_search_in_batches", PackageResources._008_search_in_batches_sql),
+        ("0009_session_key", PackageResources._009_session_key_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
-    /// hashes and search rows of the history a database held before they existed.
+    /// hashes and search rows of the history a database held before they existed. The code runs
+    /// against the newest schema, so it follows the last migration that changed the tables it
+    /// writes: 0009 (0005 added the hash chain and 0008 the search rows, and their follow-ups ran
+    /// here until 0009 rebuilt the log tables).
     static let ledgerMigrationFollowUps: [String: @Sendable (Database) throws -> Void] = [
-        "0005_history": LogIndex.backfill,
-        "0008_search_in_batches": SearchIndex.rebuild,
+        "0009_session_key": SearchIndex.rebuild
     ]
 
     /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a

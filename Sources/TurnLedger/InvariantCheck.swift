@@ -6,65 +6,76 @@ struct InvariantCheck: Sendable {
     var name: String
     var sql: String
 
+    /// SQL that names the session whose key `key` is, as the lines do: its id quoted, with its
+    /// tenant when it has one; its key when the session row is missing.
+    static func session(_ key: String) -> String {
+        """
+        coalesce(
+            (SELECT quote(id) || CASE WHEN tenant IS NULL THEN '' ELSE ' of tenant ' || quote(tenant) END
+             FROM session WHERE key = \(key)),
+            'key ' || \(key))
+        """
+    }
+
     static let all: [InvariantCheck] = [
         InvariantCheck(
             name: "call_without_result",
             sql: """
-                SELECT 'session ' || quote(c.sessionId) || ' seq ' || c.turnSeq || ': call ' || quote(c.callId)
+                SELECT 'session ' || \(session("c.sessionKey")) || ' seq ' || c.turnSeq || ': call ' || quote(c.callId)
                     || ' at position ' || c.position || ' has no result'
                 FROM toolCall c
                 LEFT JOIN toolResult r
-                    ON r.sessionId = c.sessionId AND r.turnSeq = c.turnSeq AND r.position = c.position
+                    ON r.sessionKey = c.sessionKey AND r.turnSeq = c.turnSeq AND r.position = c.position
                 WHERE r.callId IS NOT c.callId
                 """),
         InvariantCheck(
             name: "result_without_call",
             sql: """
-                SELECT 'session ' || quote(r.sessionId) || ' seq ' || r.seq || ': result for ' || quote(r.callId)
+                SELECT 'session ' || \(session("r.sessionKey")) || ' seq ' || r.seq || ': result for ' || quote(r.callId)
                     || ' answers no call at position ' || r.position
                 FROM toolResult r
                 LEFT JOIN toolCall c
-                    ON c.sessionId = r.sessionId AND c.turnSeq = r.turnSeq AND c.position = r.position
+                    ON c.sessionKey = r.sessionKey AND c.turnSeq = r.turnSeq AND c.position = r.position
                 WHERE c.callId IS NOT r.callId
                 """),
         InvariantCheck(
             name: "tool_rows_without_turn",
             sql: """
-                SELECT 'session ' || quote(t.sessionId) || ' seq ' || t.turnSeq || ': ' || t.kind
+                SELECT 'session ' || \(session("t.sessionKey")) || ' seq ' || t.turnSeq || ': ' || t.kind
                     || ' at position ' || t.position || ' belongs to no assistant entry with that many calls'
                 FROM (
-                    SELECT sessionId, turnSeq, position, 'call' AS kind FROM toolCall
-                    UNION ALL SELECT sessionId, turnSeq, position, 'result' FROM toolResult
+                    SELECT sessionKey, turnSeq, position, 'call' AS kind FROM toolCall
+                    UNION ALL SELECT sessionKey, turnSeq, position, 'result' FROM toolResult
                 ) t
-                LEFT JOIN entry e ON e.sessionId = t.sessionId AND e.seq = t.turnSeq
+                LEFT JOIN entry e ON e.sessionKey = t.sessionKey AND e.seq = t.turnSeq
                 WHERE e.seq IS NULL OR t.position >= e.callCount
                 """),
         InvariantCheck(
             name: "turn_missing_calls",
             sql: """
-                SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the assistant entry made '
+                SELECT 'session ' || \(session("e.sessionKey")) || ' seq ' || e.seq || ': the assistant entry made '
                     || e.callCount || ' calls but the log holds ' || count(c.position)
                 FROM entry e
-                LEFT JOIN toolCall c ON c.sessionId = e.sessionId AND c.turnSeq = e.seq
+                LEFT JOIN toolCall c ON c.sessionKey = e.sessionKey AND c.turnSeq = e.seq
                 WHERE e.callCount > 0
-                GROUP BY e.sessionId, e.seq
+                GROUP BY e.sessionKey, e.seq
                 HAVING count(c.position) != e.callCount
                 """),
         InvariantCheck(
             name: "seq_not_dense",
             sql: """
-                SELECT 'session ' || quote(sessionId) || ': after seq ' || seq || ' comes seq ' || nextSeq
+                SELECT 'session ' || \(session("sessionKey")) || ': after seq ' || seq || ' comes seq ' || nextSeq
                     || ', not ' || (seq + callCount + 1)
                 FROM (
-                    SELECT sessionId, seq, callCount, lead(seq) OVER (PARTITION BY sessionId ORDER BY seq) AS nextSeq
+                    SELECT sessionKey, seq, callCount, lead(seq) OVER (PARTITION BY sessionKey ORDER BY seq) AS nextSeq
                     FROM entry
                 )
                 WHERE nextSeq IS NOT NULL AND nextSeq != seq + callCount + 1
                 UNION ALL
-                SELECT 'session ' || quote(s.id) || ': the log starts at seq ' || min(e.seq)
+                SELECT 'session ' || \(session("s.key")) || ': the log starts at seq ' || min(e.seq)
                     || ', not ' || (COALESCE(s.parentSeq, 0) + 1)
-                FROM session s JOIN entry e ON e.sessionId = s.id
-                GROUP BY s.id
+                FROM session s JOIN entry e ON e.sessionKey = s.key
+                GROUP BY s.key
                 HAVING min(e.seq) != COALESCE(s.parentSeq, 0) + 1
                 """),
         InvariantCheck(
@@ -72,18 +83,18 @@ struct InvariantCheck: Sendable {
             // Over the whole history each summary reads: its session's rows, then each
             // ancestor's up to the fork point.
             sql: """
-                WITH RECURSIVE lineage(sessionId, owner, lastSeq) AS (
-                    SELECT DISTINCT sessionId, sessionId, 9223372036854775807 FROM entry WHERE summaryTo IS NOT NULL
+                WITH RECURSIVE lineage(sessionKey, owner, lastSeq) AS (
+                    SELECT DISTINCT sessionKey, sessionKey, 9223372036854775807 FROM entry WHERE summaryTo IS NOT NULL
                     UNION ALL
-                    SELECT l.sessionId, s.parentSessionId, min(l.lastSeq, s.parentSeq)
-                    FROM lineage l JOIN session s ON s.id = l.owner
-                    WHERE s.parentSessionId IS NOT NULL)
-                SELECT 'session ' || quote(s.sessionId) || ' seq ' || s.seq || ': the summary of '
+                    SELECT l.sessionKey, s.parentKey, min(l.lastSeq, s.parentSeq)
+                    FROM lineage l JOIN session s ON s.key = l.owner
+                    WHERE s.parentKey IS NOT NULL)
+                SELECT 'session ' || \(session("s.sessionKey")) || ' seq ' || s.seq || ': the summary of '
                     || s.summaryFrom || '...' || s.summaryTo || ' splits the turn at seq ' || e.seq
-                    || CASE WHEN l.owner = s.sessionId THEN '' ELSE ' (inherited from ' || quote(l.owner) || ')' END
+                    || CASE WHEN l.owner = s.sessionKey THEN '' ELSE ' (inherited from ' || \(session("l.owner")) || ')' END
                 FROM entry s
-                JOIN lineage l ON l.sessionId = s.sessionId
-                JOIN entry e ON e.sessionId = l.owner AND e.seq <= l.lastSeq AND e.callCount > 0
+                JOIN lineage l ON l.sessionKey = s.sessionKey
+                JOIN entry e ON e.sessionKey = l.owner AND e.seq <= l.lastSeq AND e.callCount > 0
                 WHERE s.summaryTo IS NOT NULL
                   AND ((e.seq <= s.summaryTo AND s.summaryTo < e.seq + e.callCount)
                     OR (e.seq < s.summaryFrom AND s.summaryFrom <= e.seq + e.callCount))
@@ -91,20 +102,20 @@ struct InvariantCheck: Sendable {
         InvariantCheck(
             name: "entry_without_session",
             sql: """
-                SELECT 'session ' || quote(e.sessionId) || ' seq ' || e.seq || ': the session does not exist'
-                FROM entry e LEFT JOIN session s ON s.id = e.sessionId
-                WHERE s.id IS NULL
+                SELECT 'session ' || \(session("e.sessionKey")) || ' seq ' || e.seq || ': the session does not exist'
+                FROM entry e LEFT JOIN session s ON s.key = e.sessionKey
+                WHERE s.key IS NULL
                 """),
         InvariantCheck(
             name: "open_turn_out_of_place",
             sql: """
-                SELECT 'session ' || quote(t.sessionId) || ': the open turn holds seq ' || t.seq
+                SELECT 'session ' || \(session("t.sessionKey")) || ': the open turn holds seq ' || t.seq
                     || ' but the next seq is ' || COALESCE(n.seq, 'none')
-                    || ' with ' || (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId)
+                    || ' with ' || (SELECT count(*) FROM openCall c WHERE c.sessionKey = t.sessionKey)
                     || ' staged calls for ' || t.callCount
-                FROM openTurn t LEFT JOIN sessionNextSeq n ON n.sessionId = t.sessionId
+                FROM openTurn t LEFT JOIN sessionNextSeq n ON n.sessionKey = t.sessionKey
                 WHERE n.seq IS NOT t.seq
-                    OR (SELECT count(*) FROM openCall c WHERE c.sessionId = t.sessionId) != t.callCount
+                    OR (SELECT count(*) FROM openCall c WHERE c.sessionKey = t.sessionKey) != t.callCount
                 """),
         InvariantCheck(
             name: "foreign_key",

@@ -35,7 +35,7 @@ extension Ledger {
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let entry = try await write { db in  // one transaction: the checks and the insert see the same log
-            try Self.append(db, message, to: sessionID, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+            try Self.append(db, message, to: scope.session(db, sessionID), expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
         }
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
@@ -79,28 +79,29 @@ extension Ledger {
     static func append(
         _ db: Database,
         _ message: PendingMessage,
-        to sessionID: String,
+        to session: SessionRef,
         expectedSeq: Int? = nil,
         idempotencyKey: String? = nil
     ) throws -> Entry {
-        if let idempotencyKey, let original = try entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey) {
+        let sessionID = session.id
+        if let idempotencyKey, let original = try entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
             guard original.role == message.role, original.parts == message.encodedParts, original.callCount == 0,
                 original.summaryFrom == message.summarizes?.lowerBound,
                 original.summaryTo == message.summarizes?.upperBound
             else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }
-            var entry = try original.entry(calls: [])
-            entry.usage = try UsageRecord.usages(db, in: sessionID, seqs: original.seq...original.seq)[original.seq]
+            var entry = try original.entry(calls: [], in: sessionID)
+            entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
             return entry
         }
-        let next = try nextSeq(db, in: sessionID)
-        try requireNoOpenTurn(db, in: sessionID)
+        let next = try nextSeq(db, in: session)
+        try requireNoOpenTurn(db, in: session)
         if let expectedSeq, expectedSeq != next {
             throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
         }
         let record = EntryRecord(
-            sessionId: sessionID,
+            sessionKey: session.key,
             seq: next,
             role: message.role,
             parts: message.encodedParts,
@@ -111,17 +112,17 @@ extension Ledger {
             summaryTo: message.summarizes?.upperBound
         )
         try record.insert(db)
-        if let usage = message.usage { try UsageRecord(sessionId: sessionID, seq: next, usage: usage).insert(db) }
-        try LogIndex.extend(db, sessionID, with: LogItem.appended(record, parts: message.parts, usage: message.usage))
-        var entry = try record.entry(calls: [])
+        if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
+        try LogIndex.extend(db, session, with: LogItem.appended(record, parts: message.parts, usage: message.usage))
+        var entry = try record.entry(calls: [], in: sessionID)
         entry.usage = message.usage
         return entry
     }
 
-    static func entryRecord(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> EntryRecord? {
+    static func entryRecord(_ db: Database, in session: SessionRef, idempotencyKey: String) throws -> EntryRecord? {
         try SQLRequest<EntryRecord>(
-            sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionId = ? AND idempotencyKey = ?",
-            arguments: [sessionID, idempotencyKey],
+            sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND idempotencyKey = ?",
+            arguments: [session.key, idempotencyKey],
             cached: true
         ).fetchOne(db)
     }

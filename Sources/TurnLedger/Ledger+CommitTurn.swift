@@ -11,7 +11,7 @@ extension Ledger {
     @discardableResult
     public func commitTurn(in sessionID: String) async throws -> Turn {
         let turn = try await write { db in
-            try Self.seal(db, try Self.requireOpenTurn(db, in: sessionID))
+            try Self.seal(db, try Self.requireOpenTurn(db, in: scope.session(db, sessionID)))
         }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
@@ -28,7 +28,7 @@ extension Ledger {
         reason: String = "The tool call was cancelled before it returned a result."
     ) async throws -> Turn {
         let turn = try await write { db in
-            try Self.close(db, try Self.requireOpenTurn(db, in: sessionID), as: .cancelled, saying: reason)
+            try Self.close(db, try Self.requireOpenTurn(db, in: scope.session(db, sessionID)), as: .cancelled, saying: reason)
         }
         logger.debug("cancelled turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
@@ -39,25 +39,23 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func currentTurn(in sessionID: String) async throws -> Turn? {
         try await read { db in
-            try Self.requireSession(db, sessionID)
-            return try Self.loadOpenTurn(db, in: sessionID)
+            try Self.loadOpenTurn(db, in: scope.session(db, sessionID))
         }
     }
 
     /// Every open turn of every session, oldest first.
     public func openTurns() async throws -> [Turn] {
         try await read { db in
-            try Self.openTurnRecords(db).map {
-                try Self.loadOpenTurn(db, $0)
+            try Self.openTurnRecords(db, in: scope).map { session, record in
+                try Self.loadOpenTurn(db, record, in: session)
             }
         }
     }
 
-    static func requireOpenTurn(_ db: Database, in sessionID: String) throws -> StagedTurn {
-        guard let record = try openTurnRecord(db, in: sessionID) else {
-            try requireSession(db, sessionID)
-            throw LedgerError.noOpenTurn(sessionID: sessionID)
+    static func requireOpenTurn(_ db: Database, in session: SessionRef) throws -> StagedTurn {
+        guard let record = try openTurnRecord(db, in: session) else {
+            throw LedgerError.noOpenTurn(sessionID: session.id)
         }
-        return StagedTurn(record: record, turn: try loadOpenTurn(db, record))
+        return StagedTurn(session: session, record: record, turn: try loadOpenTurn(db, record, in: session))
     }
 }

@@ -28,21 +28,22 @@ extension Ledger {
         let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let entry = try await write { db in
-            let next = try Self.nextSeq(db, in: sessionID)
+            let session = try scope.session(db, sessionID)
+            let next = try Self.nextSeq(db, in: session)
             guard range.lowerBound >= 1, range.upperBound < next else {
                 throw LedgerError.invalidInput(
                     field: "covering",
                     reason: "\(range.lowerBound)...\(range.upperBound) is not in the log, which ends at seq \(next - 1)"
                 )
             }
-            if let turn = try Self.turnSplit(db, in: sessionID, by: range) {
+            if let turn = try Self.turnSplit(db, in: session, by: range) {
                 throw LedgerError.invalidInput(
                     field: "covering",
                     reason: "the turn at seq \(turn.lowerBound) spans \(turn.lowerBound)...\(turn.upperBound); "
                         + "a summary must cover whole turns"
                 )
             }
-            return try Self.append(db, message, to: sessionID, idempotencyKey: idempotencyKey)
+            return try Self.append(db, message, to: session, idempotencyKey: idempotencyKey)
         }
         logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
@@ -50,15 +51,15 @@ extension Ledger {
 
     /// The seqs of a turn that `range` starts or ends inside of, if any, anywhere in the history
     /// the session reads: its own rows and, for a fork, its ancestors' up to the fork point.
-    private static func turnSplit(_ db: Database, in sessionID: String, by range: ClosedRange<Int>) throws
+    private static func turnSplit(_ db: Database, in session: SessionRef, by range: ClosedRange<Int>) throws
         -> ClosedRange<Int>?
     {
-        for segment in try Lineage.of(db, sessionID).segments {
+        for segment in try Lineage.of(db, session).segments {
             let row = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT seq, seq + callCount AS last FROM entry
-                    WHERE sessionId = ?1 AND seq BETWEEN ?4 AND ?5 AND callCount > 0
+                    WHERE sessionKey = ?1 AND seq BETWEEN ?4 AND ?5 AND callCount > 0
                       AND ((seq <= ?3 AND ?3 < seq + callCount) OR (seq < ?2 AND ?2 <= seq + callCount))
                     LIMIT 1
                     """,

@@ -9,7 +9,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
-        try await read { db in try Self.entries(db, in: sessionID) }
+        try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
     }
 
     /// The committed log of a session, inside the caller's transaction. Entries are built straight
@@ -21,14 +21,14 @@ extension Ledger {
     ///   - limit: At most this many messages (results not counted), the oldest first.
     static func entries(
         _ db: Database,
-        in sessionID: String,
+        in session: SessionRef,
         seqs: ClosedRange<Int> = 1...Int.max,
         limit: Int? = nil
     ) throws -> [Entry] {
         var entries: [Entry] = []
         var remaining = limit ?? Int.max
-        for segment in try Lineage.of(db, sessionID).segments(within: seqs) where remaining > 0 {
-            let read = try ownEntries(db, segment, as: sessionID, limit: remaining)
+        for segment in try Lineage.of(db, session).segments(within: seqs) where remaining > 0 {
+            let read = try ownEntries(db, segment, as: session.id, limit: remaining)
             remaining -= read.messages
             entries += read.entries
         }
@@ -48,7 +48,7 @@ extension Ledger {
             db.cachedStatement(
                 sql: """
                     SELECT \(EntryRecord.selectedColumns) FROM entry
-                    WHERE sessionId = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
+                    WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
                     """),
             arguments: [owner, segment.seqs.lowerBound, segment.seqs.upperBound, limit])
         while let row = try messageRows.next() {
@@ -59,7 +59,7 @@ extension Ledger {
         let calls = try SQLRequest<ToolCallRecord>(
             sql: """
                 SELECT \(ToolCallRecord.selectedColumns) FROM toolCall
-                WHERE sessionId = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
+                WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
                 """,
             arguments: [owner, turns.lowerBound, turns.upperBound],
             cached: true
@@ -69,7 +69,7 @@ extension Ledger {
             db.cachedStatement(
                 sql: """
                     SELECT \(ToolResultRecord.selectedColumns) FROM toolResult
-                    WHERE sessionId = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
+                    WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
                     """),
             arguments: [owner, turns.lowerBound, turns.upperBound])
         while let row = try resultRows.next() {

@@ -24,13 +24,20 @@ extension Ledger {
     /// end keeps it open that long (writers are not blocked; the WAL grows until it ends).
     @discardableResult
     public func export(to handle: FileHandle, tenant: String? = nil) async throws -> ExportSummary {
-        try await read { db in
+        let exported = try exportScope(tenant)
+        let filter = exported.sessionFilter
+        return try await read { db in
             var output = ExportWriter(handle: handle)
             try output.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
-            let ids = try Lineage.sessionsParentsFirst(db, tenant: tenant)
-            for id in ids { try Self.exportSession(db, id, to: &output) }
+            let sessions = try Lineage.sessionsParentsFirst(db, in: exported)
+            for session in sessions { try Self.exportSession(db, session, to: &output) }
             for row in try Row.fetchAll(
-                db, sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"
+                db,
+                sql: """
+                    SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit s
+                    WHERE \(filter.sql) ORDER BY id
+                    """,
+                arguments: filter.arguments
             ) {
                 try output.write(
                     ExportLine.Purge(
@@ -38,43 +45,56 @@ extension Ledger {
                         requestedBy: try row.text(at: 2), reason: try row.text(at: 3), purgedAt: try row.text(at: 4),
                         rowCount: row[5]))
             }
-            let summary = ExportSummary(sessions: ids.count, lines: output.lines + 1)
+            let summary = ExportSummary(sessions: sessions.count, lines: output.lines + 1)
             try output.write(ExportLine.End(sessions: summary.sessions, lines: summary.lines))
             try output.flush()
             return summary
         }
     }
 
-    private static func exportSession(_ db: Database, _ id: String, to output: inout ExportWriter) throws {
+    /// The sessions an export with this `tenant` parameter holds: that tenant's, or the ledger's
+    /// scope when nil. A scoped ledger exports no other tenant's sessions.
+    private func exportScope(_ tenant: String?) throws -> TenantScope {
+        guard let tenant else { return scope }
+        if case .tenant(let scoped) = scope, scoped != tenant {
+            throw LedgerError.invalidInput(
+                field: "tenant", reason: "this ledger is scoped to \(scoped.map { "tenant '\($0)'" } ?? "no tenant")")
+        }
+        return .tenant(tenant)
+    }
+
+    private static func exportSession(_ db: Database, _ ref: SessionRef, to output: inout ExportWriter) throws {
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT \(SessionRecord.selectedColumns), lastActivityAt FROM session WHERE id = ?",
-                arguments: [id])
+                sql: "SELECT \(SessionRecord.columns), s.lastActivityAt FROM \(SessionRecord.joins) WHERE s.key = ?",
+                arguments: [ref.key])
         else { return }
+        let id = ref.id
+        let key = ref.key
         let session = try SessionRecord(row: row)
         try output.write(
             ExportLine.Session(
                 id: session.id, tenant: session.tenant, metadata: session.metadata,
                 createdAt: Timestamp.format(session.createdAt),
-                lastActivityAt: try row.text(at: SessionRecord.columnNames.count),
-                parent: session.parentSessionId.flatMap { parent in
-                    session.parentSeq.map { ExportLine.Parent(session: parent, seq: $0) }
+                lastActivityAt: try row.text(at: SessionRecord.columnCount),
+                parent: session.parent.flatMap { parent in
+                    session.parentSeq.map { ExportLine.Parent(session: parent.id, seq: $0) }
                 }))
         let hashes = Dictionary(
             uniqueKeysWithValues: try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM logHash WHERE sessionId = ?", arguments: [id]
+                db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [key]
             ).map { row -> (Int, String) in (row[0], (row[1] as Data).hexString) })
         let calls = Dictionary(
-            grouping: try ToolCallRecord.filter(Column("sessionId") == id).order(Column("turnSeq"), Column("position"))
-                .fetchAll(db),
-            by: \.turnSeq)
-        let results = Dictionary(
-            grouping: try ToolResultRecord.filter(Column("sessionId") == id)
+            grouping: try ToolCallRecord.filter(Column("sessionKey") == key)
                 .order(Column("turnSeq"), Column("position")).fetchAll(db),
             by: \.turnSeq)
-        let usages = try UsageRecord.usages(db, in: id, seqs: 1...Int.max)
-        for entry in try EntryRecord.filter(Column("sessionId") == id).order(Column("seq")).fetchAll(db) {
+        let results = Dictionary(
+            grouping: try ToolResultRecord.filter(Column("sessionKey") == key)
+                .order(Column("turnSeq"), Column("position")).fetchAll(db),
+            by: \.turnSeq)
+        let usages = try UsageRecord.usages(db, in: key, seqs: 1...Int.max)
+        for entry in try EntryRecord.filter(Column("sessionKey") == key).order(Column("seq")).fetchAll(db) {
             try output.write(
                 ExportLine.Entry(
                     session: id, seq: entry.seq, role: entry.role.rawValue, parts: entry.parts,
@@ -93,13 +113,13 @@ extension Ledger {
                         hash: hashes[seq] ?? ""))
             }
         }
-        if let turn = try openTurnRecord(db, in: id) {
-            let staged = try OpenResultRecord.filter(Column("sessionId") == id).order(Column("position")).fetchAll(db)
+        if let turn = try openTurnRecord(db, in: ref) {
+            let staged = try OpenResultRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db)
             try output.write(
                 ExportLine.OpenTurn(
                     session: id, seq: turn.seq, parts: turn.parts, openedAt: Timestamp.format(turn.openedAt),
                     idempotencyKey: turn.idempotencyKey, usage: try turn.tokenUsage(),
-                    calls: try OpenCallRecord.filter(Column("sessionId") == id).order(Column("position")).fetchAll(db)
+                    calls: try OpenCallRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db)
                         .map { .init(id: $0.callId, name: $0.name, arguments: $0.arguments) },
                     results: staged.map {
                         .init(

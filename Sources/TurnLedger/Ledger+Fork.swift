@@ -26,24 +26,19 @@ extension Ledger {
         try configuration.checkIdentifier(newID, field: "id")
         let encodedMetadata = try JSONColumn.encode(metadata)
         let session = try await write { db in
-            let lineage = try Lineage.of(db, sessionID)
+            let parentRef = try scope.session(db, sessionID)
+            let lineage = try Lineage.of(db, parentRef)
             try Self.requireWholeTurns(db, lineage, at: seq)
-            guard let parent = try SessionRecord.fetchOne(db, key: sessionID) else {
-                throw LedgerError.sessionNotFound(sessionID)
-            }
-            let record = SessionRecord(
+            let parent = try SessionRecord.fetch(db, parentRef)
+            var record = SessionRecord(
                 id: newID,
                 tenant: parent.tenant,
                 metadata: encodedMetadata,
                 createdAt: Timestamp.now(),
-                parentSessionId: sessionID,
+                parent: parentRef,
                 parentSeq: seq
             )
-            do {
-                try record.insert(db)
-            } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw LedgerError.sessionAlreadyExists(newID)
-            }
+            try record.insert(db)
             return try record.session()
         }
         logger.debug("forked session", metadata: ["session": "\(sessionID)", "seq": "\(seq)", "fork": "\(newID)"])
@@ -53,13 +48,13 @@ extension Ledger {
     /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the
     /// log and no turn is cut after it.
     static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int) throws {
-        let next = try nextSeq(db, in: lineage.sessionId)
+        let next = try nextSeq(db, in: lineage.session)
         guard seq >= 1, seq < next else {
             throw LedgerError.invalidInput(
                 field: "seq",
                 reason: next == 1
-                    ? "session '\(lineage.sessionId)' has no entries yet"
-                    : "\(seq) is not in the log of session '\(lineage.sessionId)', which holds 1...\(next - 1)"
+                    ? "session '\(lineage.session.id)' has no entries yet"
+                    : "\(seq) is not in the log of session '\(lineage.session.id)', which holds 1...\(next - 1)"
             )
         }
         guard let owner = lineage.owner(of: seq) else { return }
@@ -67,14 +62,14 @@ extension Ledger {
             db.cachedStatement(
                 sql: """
                     SELECT seq, seq + callCount FROM entry
-                    WHERE sessionId = ? AND seq <= ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
+                    WHERE sessionKey = ? AND seq <= ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
                     """),
             arguments: [owner, seq])
         if let turn {
             let start: Int = turn[0]
             let end: Int = turn[1]
             if seq < end {
-                throw LedgerError.seqInsideTurn(sessionID: lineage.sessionId, seq: seq, turn: start...end)
+                throw LedgerError.seqInsideTurn(sessionID: lineage.session.id, seq: seq, turn: start...end)
             }
         }
     }

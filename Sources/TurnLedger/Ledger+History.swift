@@ -8,8 +8,9 @@ extension Ledger {
     ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
         try await read { db in
-            try Self.requireWholeTurns(db, try Lineage.of(db, sessionID), at: seq)
-            return try Self.entries(db, in: sessionID, seqs: 1...seq)
+            let session = try scope.session(db, sessionID)
+            try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq)
+            return try Self.entries(db, in: session, seqs: 1...seq)
         }
     }
 
@@ -18,7 +19,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
-        try await read { db in try Self.entries(db, in: sessionID, seqs: seqs) }
+        try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
     }
 
     /// One page of a session's history: up to `limit` messages after seq `after`, each
@@ -45,9 +46,10 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)")
         }
         return try await read { db in
-            let entries = try Self.entries(db, in: sessionID, seqs: (after + 1)...Int.max, limit: limit)
+            let session = try scope.session(db, sessionID)
+            let entries = try Self.entries(db, in: session, seqs: (after + 1)...Int.max, limit: limit)
             let last = entries.last?.seq ?? after
-            let more = try Self.nextSeq(db, in: sessionID) > last + 1
+            let more = try Self.nextSeq(db, in: session) > last + 1
             return EntryPage(entries: entries, nextAfter: more ? last : nil)
         }
     }

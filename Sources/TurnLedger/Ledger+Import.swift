@@ -39,14 +39,21 @@ extension Ledger {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
         let entries = try await write { db in
-            if try SessionRecord.fetchOne(db, key: sessionID) == nil {
-                try SessionRecord(id: sessionID, metadata: "{}", createdAt: Timestamp.now()).insert(db)
+            let session: SessionRef
+            if let existing = try scope.optionalSession(db, sessionID) {
+                session = existing
+            } else {
+                var record = SessionRecord(
+                    id: sessionID, tenant: try scope.tenantForNewSession(nil), metadata: "{}",
+                    createdAt: Timestamp.now())
+                try record.insert(db)
+                session = try record.ref
             }
-            let first = try Self.nextSeq(db, in: sessionID)
+            let first = try Self.nextSeq(db, in: session)
             for step in prepared {
-                try Self.write(db, step, to: sessionID)
+                try Self.write(db, step, to: session)
             }
-            return try Self.entries(db, in: sessionID).filter { $0.seq >= first }
+            return try Self.entries(db, in: session).filter { $0.seq >= first }
         }
         logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
         return entries
@@ -80,17 +87,17 @@ extension Ledger {
         }
     }
 
-    private static func write(_ db: Database, _ step: PreparedStep, to sessionID: String) throws {
+    private static func write(_ db: Database, _ step: PreparedStep, to session: SessionRef) throws {
         switch step {
         case .message(let message):
-            _ = try append(db, message, to: sessionID)
+            _ = try append(db, message, to: session)
         case .turn(let parts, let encodedParts, let calls, let results):
-            _ = try openTurn(db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls)
+            _ = try openTurn(db, in: session, parts: parts, encodedParts: encodedParts, calls: calls)
             for (call, result) in zip(calls, results) {
                 _ = try recordResult(
-                    db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: sessionID)
+                    db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: session)
             }
-            _ = try seal(db, try requireOpenTurn(db, in: sessionID))
+            _ = try seal(db, try requireOpenTurn(db, in: session))
         }
     }
 }

@@ -17,7 +17,7 @@ extension Ledger {
         let summary = try await write { db in
             var reader = try LineReader(url: url)
             defer { reader.close() }
-            var importer = ExportImporter(db: db)
+            var importer = ExportImporter(db: db, scope: scope)
             while let line = try reader.next() {
                 try importer.read(line)
             }
@@ -31,13 +31,21 @@ extension Ledger {
 /// Writes the lines of an export, in order, inside one transaction.
 struct ExportImporter {
     let db: Database
+    /// The tenants the import may create sessions in: a scoped ledger's own.
+    let scope: TenantScope
     private let decoder = JSONDecoder()
     private var lineNumber = 0
-    private var sessions: [String: String] = [:]  // id -> lastActivityAt
+    /// The sessions imported so far, in order, with the activity time each ends with.
+    private var sessions: [(session: SessionRef, lastActivityAt: String)] = []
+    /// The newest imported session of each id.
+    private var sessionsByID: [String: SessionRef] = [:]
     private var turn: (entry: ExportLine.Entry, results: [ExportLine.Result])?
     private var ended: ExportLine.End?
 
-    init(db: Database) { self.db = db }
+    init(db: Database, scope: TenantScope) {
+        self.db = db
+        self.scope = scope
+    }
 
     mutating func read(_ line: Data) throws {
         lineNumber += 1
@@ -67,8 +75,9 @@ struct ExportImporter {
                 reason: "the closing line counts \(ended.sessions) sessions and \(ended.lines) lines; "
                     + "the file holds \(sessions.count) and \(lineNumber)")
         }
-        for (id, activity) in sessions {
-            try db.execute(sql: "UPDATE session SET lastActivityAt = ? WHERE id = ?", arguments: [activity, id])
+        for (session, activity) in sessions {
+            try db.execute(
+                sql: "UPDATE session SET lastActivityAt = ? WHERE key = ?", arguments: [activity, session.key])
         }
         return ExportSummary(sessions: sessions.count, lines: lineNumber)
     }
@@ -99,32 +108,32 @@ struct ExportImporter {
     }
 
     private mutating func writeSession(_ line: ExportLine.Session) throws {
-        let record = SessionRecord(
-            id: line.id, tenant: line.tenant, metadata: line.metadata, createdAt: try date(line.createdAt),
-            parentSessionId: line.parent?.session, parentSeq: line.parent?.seq)
-        do {
-            try record.insert(db)
-        } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
-            throw LedgerError.sessionAlreadyExists(line.id)
-        }
-        sessions[line.id] = line.lastActivityAt
+        let tenant = try scope.tenantForNewSession(line.tenant)
+        // A fork is in its parent's tenant: the parent is named by its id within that tenant.
+        let parent = try line.parent.map { try TenantScope.tenant(tenant).session(db, $0.session) }
+        var record = SessionRecord(
+            id: line.id, tenant: tenant, metadata: line.metadata, createdAt: try date(line.createdAt),
+            parent: parent, parentSeq: line.parent?.seq)
+        try record.insert(db)
+        sessions.append((try record.ref, line.lastActivityAt))
+        sessionsByID[line.id] = try record.ref
     }
 
     private mutating func writeEntry(_ line: ExportLine.Entry) throws {
-        try requireSession(line.session)
+        let session = try session(line.session)
         guard let role = Role(rawValue: line.role), role != .tool else { throw reject("role '\(line.role)'") }
         if !line.calls.isEmpty {
             turn = (line, [])
             return
         }
         try EntryRecord(
-            sessionId: line.session, seq: line.seq, role: role, parts: line.parts, callCount: 0,
+            sessionKey: session.key, seq: line.seq, role: role, parts: line.parts, callCount: 0,
             idempotencyKey: line.idempotencyKey, createdAt: try date(line.createdAt),
             summaryFrom: line.summarizes?.first, summaryTo: line.summarizes?.last
         ).insert(db)
-        if let usage = line.usage { try UsageRecord(sessionId: line.session, seq: line.seq, usage: usage).insert(db) }
-        try LogIndex.extend(db, line.session)
-        try checkHash(line.session, line.seq, line.hash)
+        if let usage = line.usage { try UsageRecord(sessionKey: session.key, seq: line.seq, usage: usage).insert(db) }
+        try LogIndex.extend(db, session)
+        try checkHash(session, line.seq, line.hash)
     }
 
     private mutating func writeResult(_ line: ExportLine.Result) throws {
@@ -136,8 +145,9 @@ struct ExportImporter {
         guard pending.results.count == pending.entry.calls.count else { return }
         turn = nil
         let entry = pending.entry
+        let session = try session(entry.session)
         try stage(
-            session: entry.session, seq: entry.seq, parts: entry.parts, openedAt: entry.createdAt,
+            session: session, seq: entry.seq, parts: entry.parts, openedAt: entry.createdAt,
             idempotencyKey: entry.idempotencyKey, usage: entry.usage, calls: entry.calls,
             results: try pending.results.map { result in
                 let position = result.seq - entry.seq - 1
@@ -147,15 +157,14 @@ struct ExportImporter {
                 return .init(
                     position: position, outcome: result.outcome, parts: result.parts, recordedAt: result.recordedAt)
             })
-        _ = try Ledger.seal(db, try Ledger.requireOpenTurn(db, in: entry.session))
-        try checkHash(entry.session, entry.seq, entry.hash)
-        for result in pending.results { try checkHash(result.session, result.seq, result.hash) }
+        _ = try Ledger.seal(db, try Ledger.requireOpenTurn(db, in: session))
+        try checkHash(session, entry.seq, entry.hash)
+        for result in pending.results { try checkHash(session, result.seq, result.hash) }
     }
 
     private mutating func writeOpenTurn(_ line: ExportLine.OpenTurn) throws {
-        try requireSession(line.session)
         try stage(
-            session: line.session, seq: line.seq, parts: line.parts, openedAt: line.openedAt,
+            session: try session(line.session), seq: line.seq, parts: line.parts, openedAt: line.openedAt,
             idempotencyKey: line.idempotencyKey, usage: line.usage, calls: line.calls, results: line.results)
     }
 
@@ -170,16 +179,16 @@ struct ExportImporter {
 
     /// Writes a turn into the staging area as it was exported.
     private func stage(
-        session: String, seq: Int, parts: String, openedAt: String, idempotencyKey: String?, usage: TokenUsage?,
+        session: SessionRef, seq: Int, parts: String, openedAt: String, idempotencyKey: String?, usage: TokenUsage?,
         calls: [ExportLine.Call], results: [ExportLine.StagedResult]
     ) throws {
         try OpenTurnRecord(
-            sessionId: session, seq: seq, parts: parts, callCount: calls.count, idempotencyKey: idempotencyKey,
+            sessionKey: session.key, seq: seq, parts: parts, callCount: calls.count, idempotencyKey: idempotencyKey,
             openedAt: try date(openedAt), usage: try usage.map(JSONColumn.encode)
         ).insert(db)
         for (position, call) in calls.enumerated() {
             try OpenCallRecord(
-                sessionId: session, position: position, callId: call.id, name: call.name, arguments: call.arguments
+                sessionKey: session.key, position: position, callId: call.id, name: call.name, arguments: call.arguments
             ).insert(db)
         }
         for result in results {
@@ -187,22 +196,28 @@ struct ExportImporter {
                 throw reject("outcome '\(result.outcome)'")
             }
             try OpenResultRecord(
-                sessionId: session, position: result.position, outcome: outcome, parts: result.parts,
+                sessionKey: session.key, position: result.position, outcome: outcome, parts: result.parts,
                 recordedAt: try date(result.recordedAt)
             ).insert(db)
         }
     }
 
-    private func checkHash(_ session: String, _ seq: Int, _ expected: String) throws {
+    private func checkHash(_ session: SessionRef, _ seq: Int, _ expected: String) throws {
         let stored = try Data.fetchOne(
-            db, sql: "SELECT hash FROM logHash WHERE sessionId = ? AND seq = ?", arguments: [session, seq])
+            db, sql: "SELECT hash FROM logHash WHERE sessionKey = ? AND seq = ?", arguments: [session.key, seq])
         guard stored?.hexString == expected else {
-            throw reject("the content of seq \(seq) of session '\(session)' does not match its exported hash")
+            throw reject("the content of seq \(seq) of session '\(session.id)' does not match its exported hash")
         }
     }
 
-    private func requireSession(_ id: String) throws {
-        guard sessions[id] != nil else { throw reject("session '\(id)' has no session line before it") }
+    /// The imported session a line names by id: the newest session line with that id (an export
+    /// writes each session's lines right after its session line, so two tenants' sessions with
+    /// the same id stay apart).
+    private func session(_ id: String) throws -> SessionRef {
+        guard let session = sessionsByID[id] else {
+            throw reject("session '\(id)' has no session line before it")
+        }
+        return session
     }
 
     private func date(_ text: String) throws -> Date {

@@ -43,7 +43,7 @@ extension Ledger {
         let encodedParts = PartsCodec.encode(parts)
         let turn = try await write { db in
             try Self.openTurn(
-                db, in: sessionID, parts: parts, encodedParts: encodedParts, calls: calls,
+                db, in: scope.session(db, sessionID), parts: parts, encodedParts: encodedParts, calls: calls,
                 expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
         }
         logger.trace("opened turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
@@ -53,7 +53,7 @@ extension Ledger {
     /// Opens a turn inside the caller's transaction; `calls` are checked already.
     static func openTurn(
         _ db: Database,
-        in sessionID: String,
+        in session: SessionRef,
         parts: [ContentPart],
         encodedParts: String,
         calls: [ToolCall],
@@ -62,19 +62,20 @@ extension Ledger {
         usage: TokenUsage? = nil,
         openedAt: Date = Timestamp.now()
     ) throws -> Turn {
-        if let idempotencyKey, let original = try turn(db, in: sessionID, idempotencyKey: idempotencyKey) {
+        let sessionID = session.id
+        if let idempotencyKey, let original = try turn(db, in: session, idempotencyKey: idempotencyKey) {
             guard original.parts == parts, original.calls == calls else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }
             return original
         }
-        let next = try nextSeq(db, in: sessionID)
-        try requireNoOpenTurn(db, in: sessionID)
+        let next = try nextSeq(db, in: session)
+        try requireNoOpenTurn(db, in: session)
         if let expectedSeq, expectedSeq != next {
             throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
         }
         try OpenTurnRecord(
-            sessionId: sessionID,
+            sessionKey: session.key,
             seq: next,
             parts: encodedParts,
             callCount: calls.count,
@@ -84,7 +85,7 @@ extension Ledger {
         ).insert(db)
         for (position, call) in calls.enumerated() {
             try OpenCallRecord(
-                sessionId: sessionID,
+                sessionKey: session.key,
                 position: position,
                 callId: call.id,
                 name: call.name,
@@ -105,34 +106,34 @@ extension Ledger {
 
     /// The turn written with this idempotency key, open or committed, or nil; an entry written
     /// by `append` with the key is returned as a turn without calls, which no retry matches.
-    private static func turn(_ db: Database, in sessionID: String, idempotencyKey: String) throws -> Turn? {
-        if let open = try openTurnRecord(db, in: sessionID), open.idempotencyKey == idempotencyKey {
-            return try loadOpenTurn(db, open)
+    private static func turn(_ db: Database, in session: SessionRef, idempotencyKey: String) throws -> Turn? {
+        if let open = try openTurnRecord(db, in: session), open.idempotencyKey == idempotencyKey {
+            return try loadOpenTurn(db, open, in: session)
         }
-        guard let entry = try entryRecord(db, in: sessionID, idempotencyKey: idempotencyKey) else { return nil }
-        return try committedTurn(db, entry)
+        guard let entry = try entryRecord(db, in: session, idempotencyKey: idempotencyKey) else { return nil }
+        return try committedTurn(db, entry, in: session)
     }
 
-    static func committedTurn(_ db: Database, _ entry: EntryRecord) throws -> Turn {
+    static func committedTurn(_ db: Database, _ entry: EntryRecord, in session: SessionRef) throws -> Turn {
         let calls =
             try ToolCallRecord
-            .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
+            .filter(Column("sessionKey") == entry.sessionKey && Column("turnSeq") == entry.seq)
             .order(Column("position"))
             .fetchAll(db)
         let results =
             try ToolResultRecord
-            .filter(Column("sessionId") == entry.sessionId && Column("turnSeq") == entry.seq)
+            .filter(Column("sessionKey") == entry.sessionKey && Column("turnSeq") == entry.seq)
             .order(Column("position"))
             .fetchAll(db)
         return Turn(
-            sessionId: entry.sessionId,
+            sessionId: session.id,
             seq: entry.seq,
             parts: try PartsCodec.decode(entry.parts),
             calls: calls.map(\.call),
             results: try results.map { try $0.result() },
             openedAt: entry.createdAt,
             isCommitted: true,
-            usage: try UsageRecord.usages(db, in: entry.sessionId, seqs: entry.seq...entry.seq)[entry.seq]
+            usage: try UsageRecord.usages(db, in: entry.sessionKey, seqs: entry.seq...entry.seq)[entry.seq]
         )
     }
 }

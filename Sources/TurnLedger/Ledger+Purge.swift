@@ -27,22 +27,23 @@ extension Ledger {
         }
         try configuration.checkIdentifier(requestedBy, field: "requestedBy")
         let records = try await write { db in
-            try Self.requireSession(db, sessionID)
-            let forks = try String.fetchAll(
+            let session = try scope.session(db, sessionID)
+            let forks = try Row.fetchAll(
                 db,
                 sql: """
-                    WITH RECURSIVE fork(id, level) AS (
-                        SELECT id, 1 FROM session WHERE parentSessionId = ?
-                        UNION ALL SELECT s.id, f.level + 1 FROM session s JOIN fork f ON s.parentSessionId = f.id)
-                    SELECT id FROM fork ORDER BY level DESC, id
+                    WITH RECURSIVE fork(key, level) AS (
+                        SELECT key, 1 FROM session WHERE parentKey = ?
+                        UNION ALL SELECT s.key, f.level + 1 FROM session s JOIN fork f ON s.parentKey = f.key)
+                    SELECT s.key, s.id FROM fork f JOIN session s ON s.key = f.key ORDER BY f.level DESC, s.id
                     """,
-                arguments: [sessionID])
+                arguments: [session.key]
+            ).map { SessionRef(key: $0[0], id: try $0.text(at: 1)) }
             if !forks.isEmpty, !includingForks {
-                throw LedgerError.sessionHasForks(sessionID: sessionID, forkIDs: forks.reversed())
+                throw LedgerError.sessionHasForks(sessionID: sessionID, forkIDs: forks.reversed().map(\.id))
             }
             let now = Timestamp.now()
-            return try (forks + [sessionID]).map { id in
-                try Self.purgeOne(db, id, reason: reason, requestedBy: requestedBy, at: now)
+            return try (forks + [session]).map { session in
+                try Self.purgeOne(db, session, reason: reason, requestedBy: requestedBy, at: now)
             }
         }
         for record in records {
@@ -57,10 +58,15 @@ extension Ledger {
 
     /// Every purge ever made, oldest first.
     public func purgeAudit() async throws -> [PurgeRecord] {
-        try await read { db in
+        let filter = scope.sessionFilter
+        return try await read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit ORDER BY id"
+                sql: """
+                    SELECT sessionId, tenant, requestedBy, reason, purgedAt, rowCount FROM purgeAudit s
+                    WHERE \(filter.sql) ORDER BY id
+                    """,
+                arguments: filter.arguments
             ).map { row in
                 PurgeRecord(
                     sessionId: try row.text(at: 0),
@@ -76,21 +82,23 @@ extension Ledger {
 
     /// Deletes one session's rows in the order the foreign keys need, inside a purge marker.
     private static func purgeOne(
-        _ db: Database, _ id: String, reason: String, requestedBy: String, at now: Date
+        _ db: Database, _ session: SessionRef, reason: String, requestedBy: String, at now: Date
     ) throws -> PurgeRecord {
-        let tenant = try String.fetchOne(db, sql: "SELECT tenant FROM session WHERE id = ?", arguments: [id])
-        try db.execute(sql: "INSERT INTO purgeInProgress (sessionId) VALUES (?)", arguments: [id])
+        let id = session.id
+        let key = session.key
+        let tenant = try String.fetchOne(db, sql: "SELECT tenant FROM session WHERE key = ?", arguments: [key])
+        try db.execute(sql: "INSERT INTO purgeInProgress (sessionKey) VALUES (?)", arguments: [key])
         var rows = 0
         for table in [
             "searchDoc", "logHash", "entryUsage", "toolCall", "toolResult", "entry", "openResult", "openCall",
             "openTurn",
         ] {
-            try db.execute(sql: "DELETE FROM \(table) WHERE sessionId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM \(table) WHERE sessionKey = ?", arguments: [key])
             rows += db.changesCount
         }
-        try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key])
         rows += db.changesCount
-        try db.execute(sql: "DELETE FROM purgeInProgress WHERE sessionId = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM purgeInProgress WHERE sessionKey = ?", arguments: [key])
         let record = PurgeRecord(
             sessionId: id, tenant: tenant, requestedBy: requestedBy, reason: reason, purgedAt: now, rowCount: rows)
         try db.execute(

@@ -25,7 +25,8 @@ extension Ledger {
         try configuration.checkParts(parts)
         let encodedParts = PartsCodec.encode(parts)
         let result = try await write { db in
-            try Self.recordResult(db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID)
+            try Self.recordResult(
+                db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: scope.session(db, sessionID))
         }
         logger.trace("recorded result", metadata: ["session": "\(sessionID)", "call": "\(callID)"])
         return result
@@ -38,22 +39,22 @@ extension Ledger {
         encodedParts: String,
         outcome: ToolOutcome,
         for callID: String,
-        in sessionID: String
+        in session: SessionRef
     ) throws -> ToolResult {
+        let sessionID = session.id
         let position = try SQLRequest<Int>(
-            sql: "SELECT position FROM openCall WHERE sessionId = ? AND callId = CAST(? AS TEXT)",
-            arguments: [sessionID, Data(callID.utf8)],  // bytes: a call id may hold a NUL
+            sql: "SELECT position FROM openCall WHERE sessionKey = ? AND callId = CAST(? AS TEXT)",
+            arguments: [session.key, Data(callID.utf8)],  // bytes: a call id may hold a NUL
             cached: true
         ).fetchOne(db)
         guard let position else {
-            try requireSession(db, sessionID)
-            guard try openTurnRecord(db, in: sessionID) != nil else {
+            guard try openTurnRecord(db, in: session) != nil else {
                 throw LedgerError.noOpenTurn(sessionID: sessionID)
             }
             throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
         }
         let record = OpenResultRecord(
-            sessionId: sessionID,
+            sessionKey: session.key,
             position: position,
             outcome: outcome,
             parts: encodedParts,

@@ -18,16 +18,17 @@ extension Ledger {
     @discardableResult
     public func recover(sessionID: String? = nil) async throws -> [Turn] {
         let turns = try await write { db in
-            let records: [OpenTurnRecord]
+            let records: [(SessionRef, OpenTurnRecord)]
             if let sessionID {
-                try Self.requireSession(db, sessionID)
-                records = try Self.openTurnRecord(db, in: sessionID).map { [$0] } ?? []
+                let session = try scope.session(db, sessionID)
+                records = try Self.openTurnRecord(db, in: session).map { [(session, $0)] } ?? []
             } else {
-                records = try Self.openTurnRecords(db)
+                records = try Self.openTurnRecords(db, in: scope)
             }
-            return try records.map { record in
-                try Self.close(
-                    db, StagedTurn(record: record, turn: try Self.loadOpenTurn(db, record)), as: .interrupted,
+            return try records.map { session, record in
+                let turn = try Self.loadOpenTurn(db, record, in: session)
+                return try Self.close(
+                    db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
                     saying: Self.interruptedResultText)
             }
         }

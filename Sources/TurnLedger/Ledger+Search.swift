@@ -29,19 +29,23 @@ extension Ledger {
             if let sessionId = query.sessionId {
                 // The session's scope tokens narrow the match inside the index; the seq ranges
                 // then keep a fork's inherited rows to its prefix.
-                let segments = try Lineage.of(db, sessionId).segments
+                let segments = try Lineage.of(db, scope.session(db, sessionId)).segments
                 expression +=
                     " AND scope : (" + segments.map { SearchText.scope($0.owner) }.joined(separator: " OR ") + ")"
                 conditions.append(
                     "("
-                        + segments.map { _ in "(d.sessionId = ? AND d.seq BETWEEN ? AND ?)" }
+                        + segments.map { _ in "(d.sessionKey = ? AND d.seq BETWEEN ? AND ?)" }
                         .joined(separator: " OR ") + ")")
                 for segment in segments {
                     filters += [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]
                 }
             }
             if let tenant = query.tenant {
-                conditions.append("d.sessionId IN (SELECT id FROM session WHERE tenant = ?)")
+                conditions.append("d.sessionKey IN (SELECT key FROM session WHERE tenant = ?)")
+                filters += [tenant]
+            }
+            if case .tenant(let tenant) = scope {
+                conditions.append("d.sessionKey IN (SELECT key FROM session WHERE tenant IS ?)")
                 filters += [tenant]
             }
             if !query.roles.isEmpty {
@@ -76,7 +80,7 @@ extension Ledger {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT d.sessionId, d.seq, d.kind, d.role, d.toolName,
+                SELECT (SELECT id FROM session WHERE key = d.sessionKey), d.seq, d.kind, d.role, d.toolName,
                     snippet(\(table), 0, ?, ?, '…', 16), \(query.sessionId == nil ? "\(table).rank" : "0.0")
                 FROM \(table) CROSS JOIN searchDoc d ON d.id = \(table).rowid  -- the index first
                 WHERE \(table) MATCH ? AND \(filter)

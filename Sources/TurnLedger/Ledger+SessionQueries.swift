@@ -47,11 +47,15 @@ extension Ledger {
             conditions.append("(s.lastActivityAt, s.id) < (?, ?)")
             arguments += [cursor.lastActivityAt, cursor.id]
         }
+        if case .tenant(let tenant) = scope {
+            conditions.append("s.tenant IS ?")
+            arguments += [tenant]
+        }
         let sql = """
-            SELECT \(SessionRecord.selectedColumns(prefix: "s")), s.lastActivityAt,
-                (SELECT seq FROM sessionNextSeq WHERE sessionId = s.id) - 1,
-                EXISTS (SELECT 1 FROM openTurn WHERE sessionId = s.id)
-            FROM session s
+            SELECT \(SessionRecord.columns), s.lastActivityAt,
+                (SELECT seq FROM sessionNextSeq WHERE sessionKey = s.key) - 1,
+                EXISTS (SELECT 1 FROM openTurn WHERE sessionKey = s.key)
+            FROM \(SessionRecord.joins)
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY s.lastActivityAt DESC, s.id DESC
             LIMIT \(query.limit + 1)
@@ -66,14 +70,14 @@ extension Ledger {
                     return SessionPage(sessions: summaries, nextCursor: last?.encoded)
                 }
                 let record = try SessionRecord(row: row)
-                let activity = try row.text(at: SessionRecord.columnNames.count)
+                let activity = try row.text(at: SessionRecord.columnCount)
                 summaries.append(
                     SessionSummary(
                         session: try record.session(),
-                        lastSeq: row[SessionRecord.columnNames.count + 1],
-                        hasOpenTurn: row[SessionRecord.columnNames.count + 2],
+                        lastSeq: row[SessionRecord.columnCount + 1],
+                        hasOpenTurn: row[SessionRecord.columnCount + 2],
                         lastActivityAt: try Timestamp.parse(activity).orInvalidRow("lastActivityAt"),
-                        usage: try Self.usageTotals(db, sql: "WHERE sessionId = ?", arguments: [record.id])
+                        usage: try Self.usageTotals(db, sql: "WHERE sessionKey = ?", arguments: [record.key])
                     ))
                 last = SessionCursor(lastActivityAt: activity, id: record.id)
             }
@@ -86,16 +90,19 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func usageTotals(in sessionID: String) async throws -> UsageTotals {
         try await read { db in
-            try Self.requireSession(db, sessionID)
-            return try Self.usageTotals(db, sql: "WHERE sessionId = ?", arguments: [sessionID])
+            try Self.usageTotals(db, sql: "WHERE sessionKey = ?", arguments: [scope.session(db, sessionID).key])
         }
     }
 
     /// The token usage of every session of a tenant (nil: the sessions without a tenant).
     public func usageTotals(tenant: String?) async throws -> UsageTotals {
-        try await read { db in
+        if case .tenant(let scoped) = scope, scoped != tenant {
+            throw LedgerError.invalidInput(
+                field: "tenant", reason: "this ledger is scoped to \(scoped.map { "tenant '\($0)'" } ?? "no tenant")")
+        }
+        return try await read { db in
             try Self.usageTotals(
-                db, sql: "WHERE sessionId IN (SELECT id FROM session WHERE tenant IS ?)", arguments: [tenant])
+                db, sql: "WHERE sessionKey IN (SELECT key FROM session WHERE tenant IS ?)", arguments: [tenant])
         }
     }
 

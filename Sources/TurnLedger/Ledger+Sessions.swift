@@ -6,10 +6,12 @@ extension Ledger {
     /// Creates a session.
     ///
     /// - Parameters:
-    ///   - id: Chosen by the caller; any non-empty string up to the configured length.
-    ///   - tenant: The owner, when one store serves several.
+    ///   - id: Chosen by the caller; any non-empty string up to the configured length. Unique
+    ///     within its tenant: two tenants may each have a session with the same id.
+    ///   - tenant: The owner, when one store serves several. A ledger scoped to a tenant
+    ///     (``scoped(to:)``) creates the session in that tenant; another one here is invalid input.
     ///   - metadata: A JSON object kept with the session.
-    /// - Throws: ``LedgerError/sessionAlreadyExists(_:)`` when the id is taken.
+    /// - Throws: ``LedgerError/sessionAlreadyExists(_:)`` when the tenant has a session with this id.
     @discardableResult
     public func createSession(
         id: String,
@@ -20,30 +22,37 @@ extension Ledger {
         if let tenant { try configuration.checkIdentifier(tenant, field: "tenant") }
         let record = SessionRecord(
             id: id,
-            tenant: tenant,
+            tenant: try scope.tenantForNewSession(tenant),
             metadata: try JSONColumn.encode(metadata),
             createdAt: Timestamp.now()
         )
         try await write { db in
-            do {
-                try record.insert(db)
-            } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
-                throw LedgerError.sessionAlreadyExists(id)
-            }
+            var stored = record
+            try stored.insert(db)
         }
         logger.debug("created session", metadata: ["session": "\(id)"])
         return try record.session()
     }
 
-    /// The session with this id, or nil.
+    /// The session with this id in the ledger's scope, or nil.
+    ///
+    /// - Throws: ``LedgerError/sessionIDAmbiguous(_:tenants:)`` in an unscoped ledger when
+    ///   sessions of several tenants have the id.
     public func session(_ id: String) async throws -> Session? {
-        try await read { db in try SessionRecord.fetchOne(db, key: id)?.session() }
+        try await read { db in
+            try scope.optionalSession(db, id).map { try SessionRecord.fetch(db, $0).session() }
+        }
     }
 
-    /// Every session, newest first.
+    /// Every session in the ledger's scope, newest first.
     public func listSessions() async throws -> [Session] {
-        try await read { db in
-            try SessionRecord.order(Column("createdAt").desc, Column("id").desc).fetchAll(db).map { try $0.session() }
+        let filter = scope.sessionFilter
+        return try await read { db in
+            try SessionRecord.fetchAll(
+                db,
+                sql: SessionRecord.selection + " WHERE \(filter.sql) ORDER BY s.createdAt DESC, s.id DESC, s.key DESC",
+                arguments: filter.arguments
+            ).map { try $0.session() }
         }
     }
 
@@ -51,25 +60,16 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func nextSeq(in sessionID: String) async throws -> Int {
-        try await read { db in try Self.nextSeq(db, in: sessionID) }
+        try await read { db in try Self.nextSeq(db, in: scope.session(db, sessionID)) }
     }
 
-    static func nextSeq(_ db: Database, in sessionID: String) throws -> Int {
+    static func nextSeq(_ db: Database, in session: SessionRef) throws -> Int {
         let request = SQLRequest<Int>(
-            sql: "SELECT seq FROM sessionNextSeq WHERE sessionId = ?",
-            arguments: [sessionID],
+            sql: "SELECT seq FROM sessionNextSeq WHERE sessionKey = ?",
+            arguments: [session.key],
             cached: true
         )
-        guard let next = try request.fetchOne(db) else { throw LedgerError.sessionNotFound(sessionID) }
+        guard let next = try request.fetchOne(db) else { throw LedgerError.sessionNotFound(session.id) }
         return next
-    }
-
-    static func requireSession(_ db: Database, _ sessionID: String) throws {
-        let request = SQLRequest<Bool>(
-            sql: "SELECT EXISTS (SELECT 1 FROM session WHERE id = ?)",
-            arguments: [sessionID],
-            cached: true
-        )
-        guard try request.fetchOne(db) == true else { throw LedgerError.sessionNotFound(sessionID) }
     }
 }

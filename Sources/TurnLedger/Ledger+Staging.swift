@@ -3,39 +3,51 @@ import GRDB
 
 /// Reading and sealing the staging area, inside a caller's transaction.
 extension Ledger {
-    static func openTurnRecord(_ db: Database, in sessionID: String) throws -> OpenTurnRecord? {
+    static func openTurnRecord(_ db: Database, in session: SessionRef) throws -> OpenTurnRecord? {
         try SQLRequest<OpenTurnRecord>(
-            sql: "SELECT \(OpenTurnRecord.selectedColumns) FROM openTurn WHERE sessionId = ?",
-            arguments: [sessionID],
+            sql: "SELECT \(OpenTurnRecord.selectedColumns) FROM openTurn WHERE sessionKey = ?",
+            arguments: [session.key],
             cached: true
         ).fetchOne(db)
     }
 
-    /// Every staged turn, oldest first.
-    static func openTurnRecords(_ db: Database) throws -> [OpenTurnRecord] {
-        try OpenTurnRecord.order(Column("openedAt"), Column("sessionId")).fetchAll(db)
+    /// Every staged turn in `scope`, oldest first, with its session.
+    static func openTurnRecords(_ db: Database, in scope: TenantScope) throws -> [(SessionRef, OpenTurnRecord)] {
+        let filter = scope.sessionFilter
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(OpenTurnRecord.selectedColumns(prefix: "t")), s.id FROM openTurn t
+                JOIN session s ON s.key = t.sessionKey
+                WHERE \(filter.sql) ORDER BY t.openedAt, s.id, s.key
+                """,
+            arguments: filter.arguments)
+        return try rows.map { row in
+            let record = try OpenTurnRecord(row: row)
+            return (SessionRef(key: record.sessionKey, id: try row.text(at: OpenTurnRecord.columnNames.count)), record)
+        }
     }
 
     /// The open turn of a session with its calls and the results recorded so far, or nil.
-    static func loadOpenTurn(_ db: Database, in sessionID: String) throws -> Turn? {
-        guard let record = try openTurnRecord(db, in: sessionID) else { return nil }
-        return try loadOpenTurn(db, record)
+    static func loadOpenTurn(_ db: Database, in session: SessionRef) throws -> Turn? {
+        guard let record = try openTurnRecord(db, in: session) else { return nil }
+        return try loadOpenTurn(db, record, in: session)
     }
 
-    static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord) throws -> Turn {
+    static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord, in session: SessionRef) throws -> Turn {
         let calls = try SQLRequest<OpenCallRecord>(
-            sql: "SELECT \(OpenCallRecord.selectedColumns) FROM openCall WHERE sessionId = ? ORDER BY position",
-            arguments: [record.sessionId],
+            sql: "SELECT \(OpenCallRecord.selectedColumns) FROM openCall WHERE sessionKey = ? ORDER BY position",
+            arguments: [record.sessionKey],
             cached: true
         ).fetchAll(db)
         let results = try SQLRequest<OpenResultRecord>(
-            sql: "SELECT \(OpenResultRecord.selectedColumns) FROM openResult WHERE sessionId = ? ORDER BY position",
-            arguments: [record.sessionId],
+            sql: "SELECT \(OpenResultRecord.selectedColumns) FROM openResult WHERE sessionKey = ? ORDER BY position",
+            arguments: [record.sessionKey],
             cached: true
         ).fetchAll(db)
         let callIds = Dictionary(uniqueKeysWithValues: calls.map { ($0.position, $0.callId) })
         return Turn(
-            sessionId: record.sessionId,
+            sessionId: session.id,
             seq: record.seq,
             parts: try PartsCodec.decode(record.parts),
             calls: calls.map(\.call),
@@ -57,10 +69,10 @@ extension Ledger {
     }
 
     /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when the session has an open turn.
-    static func requireNoOpenTurn(_ db: Database, in sessionID: String) throws {
-        if let turn = try loadOpenTurn(db, in: sessionID) {
+    static func requireNoOpenTurn(_ db: Database, in session: SessionRef) throws {
+        if let turn = try loadOpenTurn(db, in: session) {
             throw LedgerError.openTurnPending(
-                sessionID: sessionID,
+                sessionID: session.id,
                 seq: turn.seq,
                 unansweredCallIDs: turn.unansweredCallIds
             )
@@ -80,7 +92,7 @@ extension Ledger {
         var turn = staged.turn
         for (position, call) in turn.calls.enumerated() where turn.unansweredCallIds.contains(call.id) {
             try OpenResultRecord(
-                sessionId: turn.sessionId,
+                sessionKey: staged.record.sessionKey,
                 position: position,
                 outcome: outcome,
                 parts: encodedParts,
@@ -90,7 +102,7 @@ extension Ledger {
         }
         let order = Dictionary(uniqueKeysWithValues: turn.calls.enumerated().map { ($1.id, $0) })
         turn.results.sort { order[$0.callId, default: 0] < order[$1.callId, default: 0] }
-        return try seal(db, StagedTurn(record: staged.record, turn: turn))
+        return try seal(db, StagedTurn(session: staged.session, record: staged.record, turn: turn))
     }
 
     /// Moves a fully answered open turn into the log, in the order the triggers require:
@@ -103,10 +115,10 @@ extension Ledger {
             throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered)
         }
         for sql in sealStatements {
-            try db.cachedStatement(sql: sql).execute(arguments: [turn.sessionId])
+            try db.cachedStatement(sql: sql).execute(arguments: [openTurn.sessionKey])
         }
         try EntryRecord(
-            sessionId: openTurn.sessionId,
+            sessionKey: openTurn.sessionKey,
             seq: openTurn.seq,
             role: .assistant,
             parts: openTurn.parts,
@@ -115,9 +127,9 @@ extension Ledger {
             createdAt: openTurn.openedAt
         ).insert(db)
         if let usage = try openTurn.tokenUsage() {
-            try UsageRecord(sessionId: openTurn.sessionId, seq: openTurn.seq, usage: usage).insert(db)
+            try UsageRecord(sessionKey: openTurn.sessionKey, seq: openTurn.seq, usage: usage).insert(db)
         }
-        try LogIndex.extend(db, openTurn.sessionId)
+        try LogIndex.extend(db, staged.session)
         var committed = turn
         committed.isCommitted = true
         return committed
@@ -127,23 +139,23 @@ extension Ledger {
     /// comes after, because no entry lands while a turn is open.
     private static let sealStatements = [
         """
-        INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
-        SELECT r.sessionId, t.seq, r.position, c.callId, r.outcome, r.parts, r.recordedAt
+        INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
+        SELECT r.sessionKey, t.seq, r.position, c.callId, r.outcome, r.parts, r.recordedAt
         FROM openResult r
-        JOIN openCall c ON c.sessionId = r.sessionId AND c.position = r.position
-        JOIN openTurn t ON t.sessionId = r.sessionId
-        WHERE r.sessionId = ?1
+        JOIN openCall c ON c.sessionKey = r.sessionKey AND c.position = r.position
+        JOIN openTurn t ON t.sessionKey = r.sessionKey
+        WHERE r.sessionKey = ?1
         ORDER BY r.position
         """,
         """
-        INSERT INTO toolCall (sessionId, turnSeq, position, callId, name, arguments)
-        SELECT c.sessionId, t.seq, c.position, c.callId, c.name, c.arguments
-        FROM openCall c JOIN openTurn t ON t.sessionId = c.sessionId
-        WHERE c.sessionId = ?1
+        INSERT INTO toolCall (sessionKey, turnSeq, position, callId, name, arguments)
+        SELECT c.sessionKey, t.seq, c.position, c.callId, c.name, c.arguments
+        FROM openCall c JOIN openTurn t ON t.sessionKey = c.sessionKey
+        WHERE c.sessionKey = ?1
         ORDER BY c.position
         """,
-        "DELETE FROM openResult WHERE sessionId = ?1",
-        "DELETE FROM openCall WHERE sessionId = ?1",
-        "DELETE FROM openTurn WHERE sessionId = ?1",
+        "DELETE FROM openResult WHERE sessionKey = ?1",
+        "DELETE FROM openCall WHERE sessionKey = ?1",
+        "DELETE FROM openTurn WHERE sessionKey = ?1",
     ]
 }

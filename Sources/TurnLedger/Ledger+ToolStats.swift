@@ -15,27 +15,33 @@ extension Ledger {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let tenant {
-            conditions.append("c.sessionId IN (SELECT id FROM session WHERE tenant = ?)")
+            conditions.append("c.sessionKey IN (SELECT key FROM session WHERE tenant = ?)")
             arguments += [tenant]
         }
-        if let sessionId {
-            conditions.append("c.sessionId = ?")
-            arguments += [sessionId]
+        if case .tenant(let tenant) = scope {
+            conditions.append("c.sessionKey IN (SELECT key FROM session WHERE tenant IS ?)")
+            arguments += [tenant]
         }
         if let since {
             conditions.append("e.createdAt >= ?")
             arguments += [Timestamp.format(since)]
         }
         let filter = arguments
+        let filterConditions = conditions
         let sql = """
             SELECT c.name, r.outcome, (julianday(r.recordedAt) - julianday(e.createdAt)) * 86400000.0
             FROM toolCall c
-            JOIN toolResult r ON r.sessionId = c.sessionId AND r.turnSeq = c.turnSeq AND r.position = c.position
-            JOIN entry e ON e.sessionId = c.sessionId AND e.seq = c.turnSeq
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            JOIN toolResult r ON r.sessionKey = c.sessionKey AND r.turnSeq = c.turnSeq AND r.position = c.position
+            JOIN entry e ON e.sessionKey = c.sessionKey AND e.seq = c.turnSeq
             """
         return try await read { db in
-            if let sessionId { try Self.requireSession(db, sessionId) }
+            var conditions = filterConditions
+            var filter = filter
+            if let sessionId {
+                conditions.append("c.sessionKey = ?")
+                filter += [try scope.session(db, sessionId).key]
+            }
+            let sql = sql + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             var outcomes: [String: [ToolOutcome]] = [:]
             var times: [String: [Double]] = [:]
             let rows = try Row.fetchCursor(db, sql: sql, arguments: filter)

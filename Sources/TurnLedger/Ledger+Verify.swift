@@ -34,18 +34,19 @@ extension Ledger {
     /// stored hash differs (a row edited, inserted or deleted behind the store's back).
     static func brokenHashChains(_ db: Database) throws -> [String] {
         var broken: [String] = []
-        for id in try String.fetchAll(db, sql: "SELECT id FROM session ORDER BY id") {
-            let lineage = try Lineage.of(db, id)
+        for session in try Lineage.sessionsParentsFirst(db) {
+            let id = session.id
+            let lineage = try Lineage.of(db, session)
             var previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
             var stored: [Int: Data] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM logHash WHERE sessionId = ?", arguments: [id])
+                db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [session.key])
             {
                 stored[row[0]] = row[1]
             }
             var firstBroken: Int?
             var seen = Set<Int>()
-            for item in try LogItem.read(db, of: id, after: lineage.forkSeq) {
+            for item in try LogItem.read(db, of: session.key, after: lineage.forkSeq) {
                 seen.insert(item.seq)
                 previous = LogIndex.chain(previous, item)
                 if stored[item.seq] != previous {

@@ -23,6 +23,8 @@ public struct Ledger: Sendable {
     let pipeline = WritePipeline()
     let configuration: LedgerConfiguration
     let logger: Logger
+    /// Which sessions its session ids name: every session, or one tenant's (``scoped(to:)``).
+    public internal(set) var scope: TenantScope = .all
 
     /// Opens (creating if needed) the ledger at `path` with the default configuration.
     ///

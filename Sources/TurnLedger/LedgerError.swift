@@ -4,8 +4,11 @@
 public enum LedgerError: Error, Equatable, Sendable {
     /// No session has this id.
     case sessionNotFound(String)
-    /// A session with this id exists already.
+    /// A session with this id exists already (in the same tenant).
     case sessionAlreadyExists(String)
+    /// Sessions of several tenants have this id, and the ledger is not scoped to one tenant:
+    /// name the tenant with ``Ledger/scoped(to:)``.
+    case sessionIDAmbiguous(String, tenants: [String?])
     /// The caller expected to append at `expected`, but the session's next seq is `next`.
     case seqConflict(sessionID: String, expected: Int, next: Int)
     /// A field of the input is invalid; nothing was written.
@@ -57,6 +60,9 @@ extension LedgerError: CustomStringConvertible {
             "No session with id '\(id)'."
         case .sessionAlreadyExists(let id):
             "A session with id '\(id)' exists already."
+        case .sessionIDAmbiguous(let id, let tenants):
+            "Sessions of several tenants have id '\(id)' (\(tenants.map { $0.map { "'\($0)'" } ?? "no tenant" }.joined(separator: ", "))); "
+                + "name the tenant."
         case .seqConflict(let id, let expected, let next):
             "Session '\(id)' is at seq \(next), not \(expected)."
         case .invalidInput(let field, let reason):
@@ -107,6 +113,7 @@ extension LedgerError: CustomStringConvertible {
         switch self {
         case .sessionNotFound: "session_not_found"
         case .sessionAlreadyExists: "session_already_exists"
+        case .sessionIDAmbiguous: "session_id_ambiguous"
         case .seqConflict: "seq_conflict"
         case .invalidInput: "invalid_input"
         case .openTurnPending: "open_turn_pending"

@@ -82,6 +82,9 @@ extension APIError {
         case .sessionAlreadyExists(let id):
             status = .conflict
             details = ["sessionId": .string(id)]
+        case .sessionIDAmbiguous(let id, let tenants):
+            status = .conflict
+            details = ["sessionId": .string(id), "tenants": .array(tenants.map { $0.map(JSONValue.string) ?? .null })]
         case .seqConflict(let id, let expected, let next):
             status = .conflict
             details = ["sessionId": .string(id), "expected": .number(Double(expected)), "next": .number(Double(next))]

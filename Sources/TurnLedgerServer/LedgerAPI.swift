@@ -31,13 +31,18 @@ struct LedgerAPI: Sendable {
         registerEvents(on: router)
     }
 
-    /// Throws `404 session_not_found` unless the caller may see the session: its own tenant's,
-    /// or any when the service runs open. Another tenant's session is never `403`.
+    /// The ledger as the caller sees it: scoped to the tenant of its API key, where a session id
+    /// names that tenant's session and no other tenant's session exists; the whole store when
+    /// the service runs open.
+    func ledger(_ context: APIContext) -> Ledger {
+        context.tenant.map { ledger.scoped(to: .tenant($0)) } ?? ledger
+    }
+
+    /// Throws `404 session_not_found` unless the caller's ledger has the session: its own
+    /// tenant's, or any when the service runs open. Another tenant's session is never `403`.
     func authorize(_ id: String, _ context: APIContext) async throws {
-        guard let tenant = context.tenant else { return }
-        guard let session = try await ledger.session(id), session.tenant == tenant else {
-            throw LedgerError.sessionNotFound(id)
-        }
+        guard context.tenant != nil else { return }  // open: each call names what it cannot find
+        guard try await ledger(context).session(id) != nil else { throw LedgerError.sessionNotFound(id) }
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

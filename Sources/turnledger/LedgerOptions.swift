@@ -21,6 +21,15 @@ struct LedgerOptions: ParsableArguments {
     @Option(help: "Seconds a write waits for another process's write lock before it fails with store_busy.")
     var busyTimeout: Double = 10
 
+    @Option(
+        help: """
+            Name sessions within this tenant: a session id then means this tenant's session, and \
+            lists, searches and exports hold this tenant's sessions only. "" names the sessions \
+            without a tenant. Without it a session id names the one session that has it, whatever \
+            its tenant (an id two tenants use is refused as ambiguous).
+            """)
+    var inTenant: String?
+
     var path: String {
         db ?? ProcessInfo.processInfo.environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
     }
@@ -31,7 +40,9 @@ struct LedgerOptions: ParsableArguments {
         var configuration = LedgerConfiguration(
             path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability)
         configure(&configuration)
-        return try Ledger(configuration: configuration, logger: logger)
+        let ledger = try Ledger(configuration: configuration, logger: logger)
+        guard let inTenant else { return ledger }
+        return ledger.scoped(to: .tenant(inTenant.isEmpty ? nil : inTenant))
     }
 }
 

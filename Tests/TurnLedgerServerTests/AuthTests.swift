@@ -40,7 +40,6 @@ import Testing
         #expect(try http.get("/v1/sessions").object["sessions"].map { ($0 as? [Any])?.count } == 0)
         #expect(try http.get("/v1/search?q=plans").array.isEmpty)
         #expect(try http.get("/v1/export").text.contains("a1") == false)
-        // The same id in another tenant is still one store-wide id.
         #expect(try http.post("/v1/sessions", #"{"id":"g1"}"#).status == 201)
 
         // Revoked: stops at once. Stored: only hashes.
@@ -53,6 +52,38 @@ import Testing
         #expect(file.firstRange(of: Data(acme.secret.utf8)) == nil)
         #expect(file.firstRange(of: Data(globex.secret.utf8)) == nil)
         #expect(try server.cli("keys", "list").stdout.contains(acme.secret) == false)
+    }
+
+    @Test func twoTenantsEachHaveTheirOwnSessionOfOneIdAndLearnNothingOfTheOther() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let acme = try key(server, tenant: "acme")
+        let globex = try key(server, tenant: "globex")
+        var http = try server.start()
+
+        http.bearer = acme.secret
+        #expect(try http.post("/v1/sessions", #"{"id":"iso1"}"#).status == 201)
+        #expect(try http.post("/v1/sessions/iso1/entries", #"{"role":"user","content":"acme's plans"}"#).status == 201)
+        http.bearer = globex.secret
+        // Not 409: the id being used by another tenant is not this tenant's business.
+        let created = try http.post("/v1/sessions", #"{"id":"iso1"}"#)
+        #expect(created.status == 201 && created.object["tenant"] as? String == "globex", "\(created.text)")
+        #expect(try http.get("/v1/sessions/iso1/entries").object["entries"].map { ($0 as? [Any])?.count } == 0)
+        #expect(try http.post("/v1/sessions/iso1/entries", #"{"role":"user","content":"globex's"}"#).status == 201)
+        // A fork takes a name within its tenant: acme has no `iso2`, globex's fork does not collide.
+        #expect(try http.post("/v1/sessions/iso1/forks", #"{"id":"iso2","at":1}"#).status == 201)
+        http.bearer = acme.secret
+        #expect(try http.post("/v1/sessions/iso1/forks", #"{"id":"iso2","at":1}"#).status == 201)
+        let again = try http.post("/v1/sessions/iso1/forks", #"{"id":"iso2","at":1}"#)
+        #expect(again.status == 409 && again.errorCode == "session_already_exists")
+        let entries = try http.get("/v1/sessions/iso1/entries").text
+        #expect(entries.contains("acme's plans") && !entries.contains("globex's"))
+        // A purge reaches the caller's session only.
+        #expect(try http.delete("/v1/sessions/iso2?reason=done").status == 200)
+        http.bearer = globex.secret
+        #expect(try http.get("/v1/sessions/iso2").object["tenant"] as? String == "globex")
+        #expect(try http.get("/v1/search?q=plans").array.isEmpty)
+        #expect(try server.cli("verify").status == 0)
     }
 
     @Test func withoutKeysItServesOnlyOnLoopback() throws {

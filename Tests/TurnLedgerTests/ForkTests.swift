@@ -24,7 +24,7 @@ import TurnLedger
         #expect(parent.last?.parts == [.text("Parent goes on.")])
         // Not copied: the fork owns one entry row.
         let rows = try await temp.rawConnection(foreignKeys: true).read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE sessionId = 's1-retry'")
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE sessionKey = (SELECT key FROM session WHERE id = 's1-retry')")
         }
         #expect(rows == 1)
         let context = try await temp.ledger.context(for: "s1-retry", format: .openAIChat)
@@ -106,8 +106,8 @@ import TurnLedger
                 try raw.write { db in
                     try db.execute(
                         sql: """
-                            INSERT INTO session (id, tenant, createdAt, parentSessionId, parentSeq)
-                            VALUES ('f', \(tenant), '2026-01-01 00:00:00.000', 's1', \(seq))
+                            INSERT INTO session (id, tenant, createdAt, parentKey, parentSeq)
+                            VALUES ('f', \(tenant), '2026-01-01 00:00:00.000', (SELECT key FROM session WHERE id = 's1'), \(seq))
                             """)
                 }
             }

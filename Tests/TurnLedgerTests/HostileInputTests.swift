@@ -6,6 +6,14 @@ import TurnLedger
 /// Every call either succeeds or throws a `LedgerError`; nothing stored earlier changes;
 /// `verify` stays clean; every session still renders a context every provider accepts.
 @Suite struct HostileInputTests {
+    /// A session as the store names it: two tenants may use one id.
+    struct SessionName: Hashable {
+        var tenant: String?
+        var id: String
+
+        func ledger(_ ledger: Ledger) -> Ledger { ledger.scoped(to: .tenant(tenant)) }
+    }
+
     /// What the fuzz did, to show it reached both the accepting and the refusing paths.
     struct Tally {
         var succeeded = 0
@@ -20,50 +28,52 @@ import TurnLedger
         let ledger = temp.ledger
         var input = HostileInput(seed: seed)
         var tally = Tally()
-        var sessions = ["plain"]
+        var sessions = [SessionName(tenant: nil, id: "plain")]
         try await ledger.createSession(id: "plain")
-        var snapshot: [String: [Entry]] = [:]
+        var snapshot: [SessionName: [Entry]] = [:]
 
         for step in 1...400 {
-            let session = input.chance(10) ? input.identifier() : input.pick(sessions)
+            let name = input.chance(10) ? SessionName(tenant: nil, id: input.identifier()) : input.pick(sessions)
+            let session = name.id
+            let scoped = ledger.scoped(to: .tenant(name.tenant))  // a session is named by (tenant, id)
             await attempt(&tally) {
                 switch input.int(0..<9) {
                 case 0:
-                    let id = input.identifier()
+                    let created = SessionName(tenant: input.chance(30) ? input.identifier() : nil, id: input.identifier())
                     _ = try await ledger.createSession(
-                        id: id, tenant: input.chance(30) ? input.identifier() : nil, metadata: input.metadata())
-                    sessions.append(id)
+                        id: created.id, tenant: created.tenant, metadata: input.metadata())
+                    sessions.append(created)
                 case 1, 2:
-                    try await ledger.append(
+                    try await scoped.append(
                         input.parts(), role: input.pick(Role.allCases), to: session,
                         expectedSeq: input.chance(20) ? input.int(-2..<30) : nil,
                         idempotencyKey: input.chance(30) ? input.identifier() : nil)
                 case 3:
-                    try await ledger.openTurn(
+                    try await scoped.openTurn(
                         in: session, parts: input.parts(), calls: input.calls(),
                         idempotencyKey: input.chance(20) ? input.identifier() : nil)
                 case 4, 5:
-                    let open = try await ledger.currentTurn(in: session)
+                    let open = try await scoped.currentTurn(in: session)
                     let callID =
                         input.chance(80) ? open?.unansweredCallIds.first ?? input.identifier() : input.identifier()
-                    try await ledger.recordResult(
+                    try await scoped.recordResult(
                         input.parts(), outcome: input.pick(ToolOutcome.allCases), for: callID, in: session)
                 case 6:
                     if input.chance(70) {
-                        try await ledger.commitTurn(in: session)
+                        try await scoped.commitTurn(in: session)
                     } else {
-                        try await ledger.cancelTurn(in: session)
+                        try await scoped.cancelTurn(in: session)
                     }
                 case 7 where input.chance(60):
                     let anthropic = input.chance(50)
                     let id = input.chance(70) ? "import-\(step)" : input.identifier()
-                    try await ledger.importHistory(
+                    try await scoped.importHistory(
                         input.history(anthropic: anthropic), format: anthropic ? .anthropic : .openAIChat, into: id)
-                    sessions.append(id)
+                    sessions.append(SessionName(tenant: name.tenant, id: id))
                 case 8 where input.chance(10):
                     try await importMutatedExport(of: ledger, input: &input, in: temp.directory)
                 default:
-                    _ = try await ledger.context(for: session, format: input.pick(ProviderFormat.allCases))
+                    _ = try await scoped.context(for: session, format: input.pick(ProviderFormat.allCases))
                 }
             }
             if step % 100 == 0 {
@@ -76,9 +86,10 @@ import TurnLedger
         #expect(tally.refused["invalid_input", default: 0] > 0 && tally.refused["session_not_found", default: 0] > 0)
         _ = try await ledger.recover()
         try await expectUnchanged(ledger, sessions: sessions, since: &snapshot)
-        for session in Set(sessions) where try await ledger.session(session) != nil {
+        for name in Set(sessions) where try await name.ledger(ledger).session(name.id) != nil {
             for format in ProviderFormat.allCases {
-                _ = try await ledger.context(for: session, format: format)  // throws if a provider would refuse it
+                // throws if a provider would refuse it
+                _ = try await name.ledger(ledger).context(for: name.id, format: format)
             }
         }
     }
@@ -127,14 +138,14 @@ import TurnLedger
 
     /// Every session's committed history still starts with what it held at the last snapshot;
     /// the whole store verifies clean.
-    private func expectUnchanged(_ ledger: Ledger, sessions: [String], since snapshot: inout [String: [Entry]])
-        async throws
-    {
-        for session in Set(sessions) where try await ledger.session(session) != nil {
-            let entries = try await ledger.entries(in: session)
-            let before = snapshot[session] ?? []
-            #expect(Array(entries.prefix(before.count)) == before, "session \(session.debugDescription) changed")
-            snapshot[session] = entries
+    private func expectUnchanged(
+        _ ledger: Ledger, sessions: [SessionName], since snapshot: inout [SessionName: [Entry]]
+    ) async throws {
+        for name in Set(sessions) where try await name.ledger(ledger).session(name.id) != nil {
+            let entries = try await name.ledger(ledger).entries(in: name.id)
+            let before = snapshot[name] ?? []
+            #expect(Array(entries.prefix(before.count)) == before, "session \(name) changed")
+            snapshot[name] = entries
         }
         let report = try await ledger.verify()
         #expect(report.isClean, "\(report)")

@@ -136,7 +136,7 @@ import Testing
             try await temp.rawConnection(foreignKeys: true).write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
+                        INSERT INTO entry (sessionKey, seq, role, parts, createdAt, summaryFrom, summaryTo)
                         VALUES ('f', 8, 'user', '[]', '2026-01-01 00:00:00.000', 1, 4)
                         """)
             }

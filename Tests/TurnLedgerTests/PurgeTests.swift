@@ -23,7 +23,7 @@ import TurnLedger
         #expect(try await temp.ledger.verify().problems == [])
         let leftovers = try await temp.rawConnection(foreignKeys: true).read { db in
             try ["entry", "toolCall", "toolResult", "entryUsage", "logHash", "searchDoc", "openTurn", "openCall"]
-                .map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0) WHERE sessionId = 'gone'") ?? -1 }
+                .map { try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0) WHERE sessionKey = (SELECT key FROM session WHERE id = 'gone')") ?? -1 }
         }
         #expect(leftovers == [0, 0, 0, 0, 0, 0, 0, 0])
     }

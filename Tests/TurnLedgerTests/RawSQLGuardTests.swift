@@ -45,8 +45,8 @@ import TurnLedger
         defer { temp.remove() }
         let before = try rowCounts(raw)
         let attempts = [
-            "UPDATE entry SET parts = '[]' WHERE sessionId = 's1' AND seq = 2",
-            "DELETE FROM entry WHERE sessionId = 's1'",
+            "UPDATE entry SET parts = '[]' WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND seq = 2",
+            "DELETE FROM entry WHERE sessionKey = (SELECT key FROM session WHERE id = 's1')",
             "UPDATE toolCall SET arguments = '{}'",
             "DELETE FROM toolCall",
             "UPDATE toolResult SET outcome = 'success', parts = '[]'",
@@ -68,26 +68,26 @@ import TurnLedger
         let before = try rowCounts(raw)
         let attempts: [[String]] = [
             // The call alone.
-            ["INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}')"],
+            ["INSERT INTO toolCall VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'fetch', '{}')"],
             // The assistant entry, then its call, with no result.
             [
-                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
-                "INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}')",
+                "INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'assistant', '[]', 1, 'now')",
+                "INSERT INTO toolCall VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'fetch', '{}')",
             ],
             // The call first, then the entry that should seal it.
             [
-                "INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}')",
-                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
+                "INSERT INTO toolCall VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'fetch', '{}')",
+                "INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'assistant', '[]', 1, 'now')",
             ],
             // An assistant entry that claims a call the log does not hold.
             [
-                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')"
+                "INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'assistant', '[]', 1, 'now')"
             ],
             // A user row sneaking in under an open turn's staged rows.
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
-                "INSERT INTO openCall VALUES ('s1', 0, 'call_x', 'fetch', '{}')",
-                "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
+                "INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO openCall VALUES ((SELECT key FROM session WHERE id = 's1'), 0, 'call_x', 'fetch', '{}')",
+                "INSERT INTO entry (sessionKey, seq, role, parts, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'user', '[]', 'now')",
             ],
         ]
         for statements in attempts {
@@ -104,19 +104,19 @@ import TurnLedger
         defer { temp.remove() }
         let before = try rowCounts(raw)
         let result =
-            "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
-            + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')"
+            "INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt) "
+            + "VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'success', '[]', 'now')"
         let attempts: [[String]] = [
             [result],
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, '[]', 1, NULL, 'now')",
                 result, "DELETE FROM openTurn",
-                "INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt) VALUES ('s1', 5, 'assistant', '[]', 1, 'now')",
+                "INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'assistant', '[]', 1, 'now')",
             ],
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, '[]', 1, NULL, 'now')",
                 result, "DELETE FROM openTurn",
-                "INSERT INTO entry (sessionId, seq, role, parts, createdAt) VALUES ('s1', 5, 'user', '[]', 'now')",
+                "INSERT INTO entry (sessionKey, seq, role, parts, createdAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'user', '[]', 'now')",
             ],
         ]
         for statements in attempts {
@@ -134,9 +134,9 @@ import TurnLedger
         let error = try failingTransaction(
             raw,
             [
-                "INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, 'now')",
-                "INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt) "
-                    + "VALUES ('s1', 5, 0, 'call_x', 'success', '[]', 'now')",
+                "INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, '[]', 1, NULL, 'now')",
+                "INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt) "
+                    + "VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'success', '[]', 'now')",
             ])
         #expect(error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
         #expect(try rowCounts(raw) == before)
@@ -149,13 +149,13 @@ import TurnLedger
         try await raw.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
-                    INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
-                        VALUES ('s1', 5, 0, 'call_x', 'error', '[{"type":"text","text":"boom"}]', '2026-01-01 00:00:00.000');
-                    INSERT INTO toolCall VALUES ('s1', 5, 0, 'call_x', 'fetch', '{}');
+                    INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 5, '[]', 1, NULL, '2026-01-01 00:00:00.000');
+                    INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
+                        VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'error', '[{"type":"text","text":"boom"}]', '2026-01-01 00:00:00.000');
+                    INSERT INTO toolCall VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 0, 'call_x', 'fetch', '{}');
                     DELETE FROM openTurn;
-                    INSERT INTO entry (sessionId, seq, role, parts, callCount, createdAt)
-                        VALUES ('s1', 5, 'assistant', '[]', 1, '2026-01-01 00:00:00.000');
+                    INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt)
+                        VALUES ((SELECT key FROM session WHERE id = 's1'), 5, 'assistant', '[]', 1, '2026-01-01 00:00:00.000');
                     """)
         }
         let entries = try await temp.ledger.entries(in: "s1")

@@ -5,11 +5,11 @@ import TurnLedger
 
 @Suite struct TamperEvidenceTests {
     @Test(arguments: [
-        ("UPDATE entry SET parts = '[{\"type\":\"text\",\"text\":\"edited\"}]' WHERE sessionId = 's1' AND seq = 7", 7),
-        ("UPDATE toolResult SET outcome = 'success' WHERE sessionId = 's1' AND turnSeq = 3 AND position = 1", 5),
-        ("UPDATE toolCall SET arguments = '{}' WHERE sessionId = 's1' AND turnSeq = 8 AND position = 1", 8),
-        ("DELETE FROM entry WHERE sessionId = 's1' AND seq = 13", 13),
-        ("UPDATE entry SET createdAt = '2020-01-01 00:00:00.000' WHERE sessionId = 's1' AND seq = 1", 1),
+        ("UPDATE entry SET parts = '[{\"type\":\"text\",\"text\":\"edited\"}]' WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND seq = 7", 7),
+        ("UPDATE toolResult SET outcome = 'success' WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND turnSeq = 3 AND position = 1", 5),
+        ("UPDATE toolCall SET arguments = '{}' WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND turnSeq = 8 AND position = 1", 8),
+        ("DELETE FROM entry WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND seq = 13", 13),
+        ("UPDATE entry SET createdAt = '2020-01-01 00:00:00.000' WHERE sessionKey = (SELECT key FROM session WHERE id = 's1') AND seq = 1", 1),
     ])
     func anEditBehindTheStoresBackIsReportedAtItsFirstSeq(sql: String, seq: Int) async throws {
         let temp = try TemporaryLedger()

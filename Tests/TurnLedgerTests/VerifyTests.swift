@@ -69,9 +69,9 @@ import TurnLedger
         try await temp.rawConnection(foreignKeys: false).write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt) VALUES ('s1', 3, '[]', 1, NULL, '2026-01-01 00:00:00.000');
-                    INSERT INTO toolResult (sessionId, turnSeq, position, callId, outcome, parts, recordedAt)
-                        VALUES ('s1', 3, 0, 'call_x', 'success', '[]', '2026-01-01 00:00:00.000');
+                    INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt) VALUES ((SELECT key FROM session WHERE id = 's1'), 3, '[]', 1, NULL, '2026-01-01 00:00:00.000');
+                    INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
+                        VALUES ((SELECT key FROM session WHERE id = 's1'), 3, 0, 'call_x', 'success', '[]', '2026-01-01 00:00:00.000');
                     """)
         }
 

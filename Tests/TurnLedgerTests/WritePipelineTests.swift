@@ -137,7 +137,7 @@ import Testing
         let slow = Task {
             try await ledger.write { db in
                 Thread.sleep(forTimeInterval: 0.3)
-                return try Ledger.nextSeq(db, in: "s1")
+                return try Ledger.nextSeq(db, in: TenantScope.all.session(db, "s1"))
             }
         }
         try await waitUntil(ledger, queued: 3)

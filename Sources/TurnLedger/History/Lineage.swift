@@ -3,13 +3,13 @@ import GRDB
 /// Where each part of a session's history is stored: a fork's history is its parent's log up
 /// to the fork point (itself maybe inherited), then its own rows.
 struct Lineage {
-    /// One run of seqs stored under `owner`, oldest first.
+    /// One run of seqs stored under the session whose key is `owner`, oldest first.
     struct Segment {
-        var owner: String
+        var owner: Int64
         var seqs: ClosedRange<Int>
     }
 
-    var sessionId: String
+    var session: SessionRef
     /// Oldest first; the last one is the session's own rows.
     var segments: [Segment]
 
@@ -17,26 +17,26 @@ struct Lineage {
     var forkSeq: Int { segments.last.map { $0.seqs.lowerBound - 1 } ?? 0 }
 
     /// The lineage of a session; throws ``LedgerError/sessionNotFound(_:)``.
-    static func of(_ db: Database, _ sessionId: String) throws -> Lineage {
+    static func of(_ db: Database, _ session: SessionRef) throws -> Lineage {
         var segments: [Segment] = []
-        var current: String? = sessionId
+        var current: Int64? = session.key
         var upper = Int.max
-        while let id = current {
+        while let key = current {
             guard
                 let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT parentSessionId, parentSeq FROM session WHERE id = ?"),
-                    arguments: [id])
+                    db.cachedStatement(sql: "SELECT parentKey, parentSeq FROM session WHERE key = ?"),
+                    arguments: [key])
             else {
-                if id == sessionId { throw LedgerError.sessionNotFound(sessionId) }
+                if key == session.key { throw LedgerError.sessionNotFound(session.id) }
                 break  // a parent removed behind the store's back: the history stops here
             }
             let parentSeq: Int? = row[1]
             let lower = (parentSeq ?? 0) + 1
-            if lower <= upper { segments.insert(Segment(owner: id, seqs: lower...upper), at: 0) }
+            if lower <= upper { segments.insert(Segment(owner: key, seqs: lower...upper), at: 0) }
             upper = min(upper, lower - 1)
-            current = try row.optionalText(at: 0)
+            current = row[0]
         }
-        return Lineage(sessionId: sessionId, segments: segments)
+        return Lineage(session: session, segments: segments)
     }
 
     /// The segments clipped to `seqs`, dropping the empty ones.
@@ -48,24 +48,26 @@ struct Lineage {
         }
     }
 
-    /// The session that stores `seq` of this history.
-    func owner(of seq: Int) -> String? {
+    /// The key of the session that stores `seq` of this history.
+    func owner(of seq: Int) -> Int64? {
         segments.first { $0.seqs.contains(seq) }?.owner
     }
 
-    /// Every session id (of `tenant` when given), parents before their forks, then by creation
-    /// time and id: the order in which a history can be rebuilt.
-    static func sessionsParentsFirst(_ db: Database, tenant: String? = nil) throws -> [String] {
-        try String.fetchAll(
+    /// Every session (of `scope`), parents before their forks, then by creation time, id and
+    /// key: the order in which a history can be rebuilt.
+    static func sessionsParentsFirst(_ db: Database, in scope: TenantScope = .all) throws -> [SessionRef] {
+        let filter = scope.sessionFilter
+        return try Row.fetchAll(
             db,
             sql: """
-                WITH RECURSIVE depth(id, level) AS (
-                    SELECT id, 0 FROM session WHERE parentSessionId IS NULL
-                    UNION ALL SELECT s.id, d.level + 1 FROM session s JOIN depth d ON s.parentSessionId = d.id)
-                SELECT d.id FROM depth d JOIN session s ON s.id = d.id
-                WHERE ?1 IS NULL OR s.tenant = ?1
-                ORDER BY d.level, s.createdAt, s.id
+                WITH RECURSIVE depth(key, level) AS (
+                    SELECT key, 0 FROM session WHERE parentKey IS NULL
+                    UNION ALL SELECT s.key, d.level + 1 FROM session s JOIN depth d ON s.parentKey = d.key)
+                SELECT s.key, s.id FROM depth d JOIN session s ON s.key = d.key
+                WHERE \(filter.sql)
+                ORDER BY d.level, s.createdAt, s.id, s.key
                 """,
-            arguments: [tenant])
+            arguments: filter.arguments
+        ).map { SessionRef(key: $0[0], id: try $0.text(at: 1)) }
     }
 }

@@ -8,50 +8,50 @@ enum LogIndex {
     /// The hash before a session's first own seq when it has no parent.
     static let genesis = Data(repeating: 0, count: 32)
 
-    /// Hashes and indexes every own log row of `sessionId` that has no hash yet. Called by
+    /// Hashes and indexes every own log row of `session` that has no hash yet. Called by
     /// every write that adds log rows, inside its transaction.
-    static func extend(_ db: Database, _ sessionId: String) throws {
-        try chain(db, sessionId, storingSearchRows: true)
+    static func extend(_ db: Database, _ session: SessionRef) throws {
+        try chain(db, session, storingSearchRows: true)
         try SearchIndex.catchUp(db)
     }
 
     /// Extends the chain by `item`, the one row the caller just inserted, without reading it back;
     /// when the chain does not end right before it (rows another client wrote, a fork's or a new
     /// session's first row), as ``extend(_:_:)`` does.
-    static func extend(_ db: Database, _ sessionId: String, with item: LogItem) throws {
-        guard let head = try head(db, sessionId), head.seq == item.seq - 1 else {
-            return try extend(db, sessionId)
+    static func extend(_ db: Database, _ session: SessionRef, with item: LogItem) throws {
+        guard let head = try head(db, session.key), head.seq == item.seq - 1 else {
+            return try extend(db, session)
         }
-        try db.cachedStatement(sql: "INSERT INTO logHash (sessionId, seq, hash) VALUES (?, ?, ?)")
-            .execute(arguments: [sessionId, item.seq, chain(head.hash, item)])
+        try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
+            .execute(arguments: [session.key, item.seq, chain(head.hash, item)])
         for doc in item.searchDocs { try doc.insert(db) }
         try SearchIndex.catchUp(db)
     }
 
     /// The last hashed seq of a session's own rows, and its hash.
-    private static func head(_ db: Database, _ sessionId: String) throws -> (seq: Int, hash: Data)? {
+    private static func head(_ db: Database, _ sessionKey: Int64) throws -> (seq: Int, hash: Data)? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionId = ? ORDER BY seq DESC LIMIT 1"),
-            arguments: [sessionId]
+            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ? ORDER BY seq DESC LIMIT 1"),
+            arguments: [sessionKey]
         ).map { ($0[0], $0[1]) }
     }
 
     /// Hashes the rows without one; with `storingSearchRows`, writes their search rows too.
-    private static func chain(_ db: Database, _ sessionId: String, storingSearchRows: Bool) throws {
+    private static func chain(_ db: Database, _ session: SessionRef, storingSearchRows: Bool) throws {
         var previous: Data
         let after: Int
-        if let head = try head(db, sessionId) {
+        if let head = try head(db, session.key) {
             after = head.seq
             previous = head.hash
         } else {
-            let lineage = try Lineage.of(db, sessionId)
+            let lineage = try Lineage.of(db, session)
             after = lineage.forkSeq
             previous = try hash(db, of: lineage, at: after)
         }
-        for item in try LogItem.read(db, of: sessionId, after: after) {
+        for item in try LogItem.read(db, of: session.key, after: after) {
             previous = chain(previous, item)
-            try db.cachedStatement(sql: "INSERT INTO logHash (sessionId, seq, hash) VALUES (?, ?, ?)")
-                .execute(arguments: [sessionId, item.seq, previous])
+            try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
+                .execute(arguments: [session.key, item.seq, previous])
             if storingSearchRows { for doc in item.searchDocs { try doc.insert(db) } }
         }
     }
@@ -69,14 +69,13 @@ enum LogIndex {
     static func hash(_ db: Database, of lineage: Lineage, at seq: Int) throws -> Data {
         guard seq > 0, let owner = lineage.owner(of: seq) else { return genesis }
         return try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT hash FROM logHash WHERE sessionId = ? AND seq = ?"),
+            db.cachedStatement(sql: "SELECT hash FROM logHash WHERE sessionKey = ? AND seq = ?"),
             arguments: [owner, seq]) ?? genesis
     }
 
-    /// Hashes every session's log: run once when the migration that adds the chain (0005) meets a
-    /// database with history. Parents come before their forks. Its search rows are written by
-    /// 0008's follow-up (``SearchIndex/rebuild(_:)``), in the shape search has since.
+    /// Hashes every session's rows that have no hash yet (a database from before 0005 has none).
+    /// Parents come before their forks. Part of migration 0009's follow-up.
     static func backfill(_ db: Database) throws {
-        for id in try Lineage.sessionsParentsFirst(db) { try chain(db, id, storingSearchRows: false) }
+        for session in try Lineage.sessionsParentsFirst(db) { try chain(db, session, storingSearchRows: false) }
     }
 }

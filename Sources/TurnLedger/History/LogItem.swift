@@ -9,30 +9,30 @@ struct LogItem {
     var searchDocs: [SearchDoc]
 
     /// The session's own log rows with seq above `after`, in seq order, read from the tables.
-    static func read(_ db: Database, of sessionId: String, after: Int) throws -> [LogItem] {
+    static func read(_ db: Database, of sessionKey: Int64, after: Int) throws -> [LogItem] {
         var calls: [Int: [Row]] = [:]  // by turn: callId, name, arguments
         let callRows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
                     SELECT turnSeq, callId, name, arguments FROM toolCall
-                    WHERE sessionId = ? AND turnSeq > ? ORDER BY turnSeq, position
+                    WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
                     """),
-            arguments: [sessionId, after])
+            arguments: [sessionKey, after])
         while let row = try callRows.next() { calls[row[0], default: []].append(row.copy()) }
         var results: [Int: [Row]] = [:]  // by turn
         let resultRows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
                     SELECT turnSeq, position, callId, outcome, parts, recordedAt FROM toolResult
-                    WHERE sessionId = ? AND turnSeq > ? ORDER BY turnSeq, position
+                    WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
                     """),
-            arguments: [sessionId, after])
+            arguments: [sessionKey, after])
         while let row = try resultRows.next() { results[row[0], default: []].append(row.copy()) }
         var usages: [Int: Row] = [:]
         let usageRows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT \(UsageRecord.selectedColumns) FROM entryUsage WHERE sessionId = ? AND seq > ?"),
-            arguments: [sessionId, after])
+                sql: "SELECT \(UsageRecord.selectedColumns) FROM entryUsage WHERE sessionKey = ? AND seq > ?"),
+            arguments: [sessionKey, after])
         while let row = try usageRows.next() { usages[row[0]] = row.copy() }
 
         var items: [LogItem] = []
@@ -40,18 +40,18 @@ struct LogItem {
             db.cachedStatement(
                 sql: """
                     SELECT seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo
-                    FROM entry WHERE sessionId = ? AND seq > ? ORDER BY seq
+                    FROM entry WHERE sessionKey = ? AND seq > ? ORDER BY seq
                     """),
-            arguments: [sessionId, after])
+            arguments: [sessionKey, after])
         while let row = try entryRows.next() {
             let seq: Int = row[0]
             let turnCalls = calls[seq] ?? []
-            items.append(try entryItem(row, calls: turnCalls, usage: usages[seq], in: sessionId))
+            items.append(try entryItem(row, calls: turnCalls, usage: usages[seq], in: sessionKey))
             let names = turnCalls.map { (try? $0.text(at: 2)) ?? "" }
             for result in results[seq] ?? [] {
                 let position: Int = result[1]
                 let name = position < names.count ? names[position] : nil
-                items.append(try resultItem(result, turnSeq: seq, toolName: name, in: sessionId))
+                items.append(try resultItem(result, turnSeq: seq, toolName: name, in: sessionKey))
             }
         }
         return items
@@ -78,11 +78,11 @@ struct LogItem {
             for _ in 1...5 { fields.append(nil) }
         }
         let docs = [SearchDoc](
-            text: parts, sessionId: record.sessionId, seq: record.seq, kind: .message, role: record.role.rawValue)
+            text: parts, sessionKey: record.sessionKey, seq: record.seq, kind: .message, role: record.role.rawValue)
         return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs)
     }
 
-    private static func entryItem(_ row: Row, calls: [Row], usage: Row?, in sessionId: String) throws -> LogItem {
+    private static func entryItem(_ row: Row, calls: [Row], usage: Row?, in sessionKey: Int64) throws -> LogItem {
         let seq: Int = row[0]
         let role: String = try row.text(at: 1)
         var fields = CanonicalFields(kind: "entry")
@@ -100,7 +100,7 @@ struct LogItem {
         } else {
             for _ in 1...5 { fields.append(nil) }
         }
-        var docs = [SearchDoc](text: try row.parts(at: 2), sessionId: sessionId, seq: seq, kind: .message, role: role)
+        var docs = [SearchDoc](text: try row.parts(at: 2), sessionKey: sessionKey, seq: seq, kind: .message, role: role)
         for (position, call) in calls.enumerated() {
             fields.append(try call.data(at: 1))  // callId
             fields.append(try call.data(at: 2))  // name
@@ -108,13 +108,13 @@ struct LogItem {
             let name = try call.text(at: 2)
             docs.append(
                 SearchDoc(
-                    sessionId: sessionId, seq: seq, kind: .arguments, role: "assistant", toolName: name,
+                    sessionKey: sessionKey, seq: seq, kind: .arguments, role: "assistant", toolName: name,
                     position: position, text: try call.text(at: 3)))
         }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs.filter { !$0.text.isEmpty })
     }
 
-    private static func resultItem(_ row: Row, turnSeq: Int, toolName: String?, in sessionId: String) throws -> LogItem
+    private static func resultItem(_ row: Row, turnSeq: Int, toolName: String?, in sessionKey: Int64) throws -> LogItem
     {
         let position: Int = row[1]
         let seq = turnSeq + 1 + position
@@ -125,7 +125,7 @@ struct LogItem {
         fields.append(try row.data(at: 4))  // parts
         fields.append(try row.data(at: 5))  // recordedAt
         var docs = [SearchDoc](
-            text: try row.parts(at: 4), sessionId: sessionId, seq: seq, kind: .result, role: "tool", position: position)
+            text: try row.parts(at: 4), sessionKey: sessionKey, seq: seq, kind: .result, role: "tool", position: position)
         for index in docs.indices { docs[index].toolName = toolName }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }

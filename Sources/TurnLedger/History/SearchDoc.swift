@@ -6,7 +6,7 @@ import GRDB
 struct SearchDoc {
     enum Kind: String { case message, arguments, result }
 
-    var sessionId: String
+    var sessionKey: Int64
     var seq: Int
     var kind: Kind
     var role: String
@@ -18,20 +18,20 @@ struct SearchDoc {
 
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO searchDoc (sessionId, seq, kind, role, toolName, position) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [sessionId, seq, kind.rawValue, role, toolName, position])
+            sql: "INSERT INTO searchDoc (sessionKey, seq, kind, role, toolName, position) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionKey, seq, kind.rawValue, role, toolName, position])
     }
 }
 
 extension [SearchDoc] {
     /// One document holding the text parts of `parts`, or none when they hold no text.
     init(
-        text parts: [ContentPart], sessionId: String, seq: Int, kind: SearchDoc.Kind, role: String,
+        text parts: [ContentPart], sessionKey: Int64, seq: Int, kind: SearchDoc.Kind, role: String,
         position: Int? = nil
     ) {
         let text = SearchText.searchable(parts)
         self =
             text.isEmpty
-            ? [] : [SearchDoc(sessionId: sessionId, seq: seq, kind: kind, role: role, position: position, text: text)]
+            ? [] : [SearchDoc(sessionKey: sessionKey, seq: seq, kind: kind, role: role, position: position, text: text)]
     }
 }

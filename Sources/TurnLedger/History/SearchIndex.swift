@@ -28,13 +28,16 @@ enum SearchIndex {
             .execute(arguments: [last])
     }
 
-    /// Writes the search rows of every session's chained log rows and indexes them all: migration
-    /// 0008's follow-up, which replaced the rows that held a copy of the text. Rows outside the
-    /// hash chain (written by another client) get theirs when the next write chains them.
+    /// Hashes the rows without a hash (``LogIndex/backfill(_:)``), writes the search rows of every
+    /// session's chained log rows and indexes them all: migration 0009's follow-up (0008 and 0009
+    /// made the search rows anew). Rows outside the hash chain (written by another client) get
+    /// theirs when the next write chains them.
     static func rebuild(_ db: Database) throws {
-        for id in try Lineage.sessionsParentsFirst(db) {
-            let chained = try Int.fetchOne(db, sql: "SELECT max(seq) FROM logHash WHERE sessionId = ?", arguments: [id])
-            for item in try LogItem.read(db, of: id, after: try Lineage.of(db, id).forkSeq)
+        try LogIndex.backfill(db)
+        for session in try Lineage.sessionsParentsFirst(db) {
+            let chained = try Int.fetchOne(
+                db, sql: "SELECT max(seq) FROM logHash WHERE sessionKey = ?", arguments: [session.key])
+            for item in try LogItem.read(db, of: session.key, after: try Lineage.of(db, session).forkSeq)
             where item.seq <= chained ?? 0 {
                 for doc in item.searchDocs { try doc.insert(db) }
             }

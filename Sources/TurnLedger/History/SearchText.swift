@@ -65,10 +65,10 @@ enum SearchText {
         return phrases.isEmpty ? nil : phrases.joined(separator: " ")
     }
 
-    /// The index token of a session's rows: `s` and the hex of its id's bytes, as the schema's
-    /// generated column `searchDoc.scope` computes it.
-    static func scope(_ sessionId: String) -> String {
-        "\"s" + sessionId.utf8.map { String(format: "%02X", $0) }.joined() + "\""
+    /// The index token of a session's rows: `s` and its key, as the schema's generated column
+    /// `searchDoc.scope` computes it.
+    static func scope(_ sessionKey: Int64) -> String {
+        "\"s\(sessionKey)\""
     }
 
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {

@@ -5,10 +5,10 @@ import GRDB
 struct EntryRecord: PositionalRecord {
     static let databaseTableName = "entry"
     static let columnNames = [
-        "sessionId", "seq", "role", "parts", "callCount", "idempotencyKey", "createdAt", "summaryFrom", "summaryTo",
+        "sessionKey", "seq", "role", "parts", "callCount", "idempotencyKey", "createdAt", "summaryFrom", "summaryTo",
     ]
 
-    var sessionId: String
+    var sessionKey: Int64
     var seq: Int
     var role: Role
     var parts: String  // PartsCodec text
@@ -21,10 +21,10 @@ struct EntryRecord: PositionalRecord {
     var summaryTo: Int?
 
     init(
-        sessionId: String, seq: Int, role: Role, parts: String, callCount: Int, idempotencyKey: String?,
+        sessionKey: Int64, seq: Int, role: Role, parts: String, callCount: Int, idempotencyKey: String?,
         createdAt: Date, summaryFrom: Int? = nil, summaryTo: Int? = nil
     ) {
-        self.sessionId = sessionId
+        self.sessionKey = sessionKey
         self.seq = seq
         self.role = role
         self.parts = parts
@@ -36,7 +36,7 @@ struct EntryRecord: PositionalRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         seq = row[1]
         role = try Role(rawValue: row[2]).orInvalidRow("role")
         parts = try row.text(at: 3)
@@ -52,11 +52,11 @@ struct EntryRecord: PositionalRecord {
         try db.cachedStatement(
             sql: """
                 INSERT INTO entry
-                    (sessionId, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
+                    (sessionKey, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            sessionId, seq, role.rawValue, parts, callCount, idempotencyKey, Timestamp.format(createdAt), summaryFrom,
+            sessionKey, seq, role.rawValue, parts, callCount, idempotencyKey, Timestamp.format(createdAt), summaryFrom,
             summaryTo,
         ])
     }
@@ -76,7 +76,7 @@ struct EntryRecord: PositionalRecord {
         )
     }
 
-    func entry(calls: [ToolCall]) throws -> Entry {
+    func entry(calls: [ToolCall], in sessionId: String) throws -> Entry {
         Entry(
             sessionId: sessionId,
             seq: seq,

@@ -4,16 +4,16 @@ import GRDB
 /// A row of `openCall`: a call of an open turn.
 struct OpenCallRecord: PositionalRecord {
     static let databaseTableName = "openCall"
-    static let columnNames = ["sessionId", "position", "callId", "name", "arguments"]
+    static let columnNames = ["sessionKey", "position", "callId", "name", "arguments"]
 
-    var sessionId: String
+    var sessionKey: Int64
     var position: Int
     var callId: String
     var name: String
     var arguments: String
 
-    init(sessionId: String, position: Int, callId: String, name: String, arguments: String) {
-        self.sessionId = sessionId
+    init(sessionKey: Int64, position: Int, callId: String, name: String, arguments: String) {
+        self.sessionKey = sessionKey
         self.position = position
         self.callId = callId
         self.name = name
@@ -21,7 +21,7 @@ struct OpenCallRecord: PositionalRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         position = row[1]
         callId = try row.text(at: 2)
         name = try row.text(at: 3)
@@ -33,10 +33,10 @@ struct OpenCallRecord: PositionalRecord {
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO openCall (sessionId, position, callId, name, arguments)
+                INSERT INTO openCall (sessionKey, position, callId, name, arguments)
                 VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))
                 """
-        ).execute(arguments: [sessionId, position, Data(callId.utf8), Data(name.utf8), Data(arguments.utf8)])
+        ).execute(arguments: [sessionKey, position, Data(callId.utf8), Data(name.utf8), Data(arguments.utf8)])
     }
 
     var call: ToolCall { ToolCall(id: callId, name: name, arguments: arguments) }

@@ -4,16 +4,16 @@ import GRDB
 /// A row of `openResult`: a result recorded into an open turn, durable at once.
 struct OpenResultRecord: PositionalRecord {
     static let databaseTableName = "openResult"
-    static let columnNames = ["sessionId", "position", "outcome", "parts", "recordedAt"]
+    static let columnNames = ["sessionKey", "position", "outcome", "parts", "recordedAt"]
 
-    var sessionId: String
+    var sessionKey: Int64
     var position: Int
     var outcome: ToolOutcome
     var parts: String  // PartsCodec text
     var recordedAt: Date
 
-    init(sessionId: String, position: Int, outcome: ToolOutcome, parts: String, recordedAt: Date) {
-        self.sessionId = sessionId
+    init(sessionKey: Int64, position: Int, outcome: ToolOutcome, parts: String, recordedAt: Date) {
+        self.sessionKey = sessionKey
         self.position = position
         self.outcome = outcome
         self.parts = parts
@@ -21,7 +21,7 @@ struct OpenResultRecord: PositionalRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         position = row[1]
         outcome = try ToolOutcome(rawValue: row[2]).orInvalidRow("outcome")
         parts = try row.text(at: 3)
@@ -31,7 +31,7 @@ struct OpenResultRecord: PositionalRecord {
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
     func insert(_ db: Database) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO openResult (sessionId, position, outcome, parts, recordedAt) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [sessionId, position, outcome.rawValue, parts, Timestamp.format(recordedAt)])
+            sql: "INSERT INTO openResult (sessionKey, position, outcome, parts, recordedAt) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [sessionKey, position, outcome.rawValue, parts, Timestamp.format(recordedAt)])
     }
 }

@@ -4,9 +4,9 @@ import GRDB
 /// A row of `openTurn`: the assistant message of a turn that is not committed yet.
 struct OpenTurnRecord: PositionalRecord {
     static let databaseTableName = "openTurn"
-    static let columnNames = ["sessionId", "seq", "parts", "callCount", "idempotencyKey", "openedAt", "usage"]
+    static let columnNames = ["sessionKey", "seq", "parts", "callCount", "idempotencyKey", "openedAt", "usage"]
 
-    var sessionId: String
+    var sessionKey: Int64
     var seq: Int
     var parts: String  // PartsCodec text
     var callCount: Int
@@ -15,10 +15,10 @@ struct OpenTurnRecord: PositionalRecord {
     var usage: String?  // a TokenUsage as a JSON object
 
     init(
-        sessionId: String, seq: Int, parts: String, callCount: Int, idempotencyKey: String?, openedAt: Date,
+        sessionKey: Int64, seq: Int, parts: String, callCount: Int, idempotencyKey: String?, openedAt: Date,
         usage: String? = nil
     ) {
-        self.sessionId = sessionId
+        self.sessionKey = sessionKey
         self.seq = seq
         self.parts = parts
         self.callCount = callCount
@@ -28,7 +28,7 @@ struct OpenTurnRecord: PositionalRecord {
     }
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         seq = row[1]
         parts = try row.text(at: 2)
         callCount = row[3]
@@ -46,9 +46,9 @@ struct OpenTurnRecord: PositionalRecord {
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO openTurn (sessionId, seq, parts, callCount, idempotencyKey, openedAt, usage)
+                INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt, usage)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [sessionId, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt), usage])
+        ).execute(arguments: [sessionKey, seq, parts, callCount, idempotencyKey, Timestamp.format(openedAt), usage])
     }
 }

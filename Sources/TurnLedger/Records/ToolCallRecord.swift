@@ -3,9 +3,9 @@ import GRDB
 /// A row of `toolCall`: a committed call, at `position` in the turn whose entry is at `turnSeq`.
 struct ToolCallRecord: PositionalRecord {
     static let databaseTableName = "toolCall"
-    static let columnNames = ["sessionId", "turnSeq", "position", "callId", "name", "arguments"]
+    static let columnNames = ["sessionKey", "turnSeq", "position", "callId", "name", "arguments"]
 
-    var sessionId: String
+    var sessionKey: Int64
     var turnSeq: Int
     var position: Int
     var callId: String
@@ -13,7 +13,7 @@ struct ToolCallRecord: PositionalRecord {
     var arguments: String
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         turnSeq = row[1]
         position = row[2]
         callId = try row.text(at: 3)

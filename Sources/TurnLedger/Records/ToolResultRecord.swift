@@ -4,9 +4,9 @@ import GRDB
 /// A row of `toolResult`: a committed result; its seq is `turnSeq + 1 + position`.
 struct ToolResultRecord: PositionalRecord {
     static let databaseTableName = "toolResult"
-    static let columnNames = ["sessionId", "turnSeq", "position", "callId", "outcome", "parts", "recordedAt"]
+    static let columnNames = ["sessionKey", "turnSeq", "position", "callId", "outcome", "parts", "recordedAt"]
 
-    var sessionId: String
+    var sessionKey: Int64
     var turnSeq: Int
     var position: Int
     var callId: String
@@ -15,7 +15,7 @@ struct ToolResultRecord: PositionalRecord {
     var recordedAt: Date
 
     init(row: Row) throws {
-        sessionId = try row.text(at: 0)
+        sessionKey = row[0]
         turnSeq = row[1]
         position = row[2]
         callId = try row.text(at: 3)

@@ -2,7 +2,7 @@ import GRDB
 
 /// A row of `entryUsage`: the token usage of one assistant entry.
 struct UsageRecord {
-    var sessionId: String
+    var sessionKey: Int64
     var seq: Int
     var usage: TokenUsage
 
@@ -11,11 +11,11 @@ struct UsageRecord {
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO entryUsage (sessionId, seq, model, inputTokens, outputTokens, cachedTokens, reasoningTokens)
+                INSERT INTO entryUsage (sessionKey, seq, model, inputTokens, outputTokens, cachedTokens, reasoningTokens)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            sessionId, seq, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedTokens,
+            sessionKey, seq, usage.model, usage.inputTokens, usage.outputTokens, usage.cachedTokens,
             usage.reasoningTokens,
         ])
     }
@@ -32,15 +32,15 @@ struct UsageRecord {
     }
 
     /// The usage of the session's own entries with seq in `seqs`, by seq.
-    static func usages(_ db: Database, in sessionId: String, seqs: ClosedRange<Int>) throws -> [Int: TokenUsage] {
+    static func usages(_ db: Database, in sessionKey: Int64, seqs: ClosedRange<Int>) throws -> [Int: TokenUsage] {
         var usages: [Int: TokenUsage] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
                     SELECT \(selectedColumns) FROM entryUsage
-                    WHERE sessionId = ? AND seq BETWEEN ? AND ? ORDER BY seq
+                    WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq
                     """),
-            arguments: [sessionId, seqs.lowerBound, seqs.upperBound])
+            arguments: [sessionKey, seqs.lowerBound, seqs.upperBound])
         while let row = try rows.next() { usages[row[0]] = try usage(row: row) }
         return usages
     }

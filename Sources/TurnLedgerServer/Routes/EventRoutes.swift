@@ -19,7 +19,7 @@ extension LedgerAPI {
             guard let lastSeen = Int(header), lastSeen >= 0 else {
                 throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")
             }
-            let tail = EventTail(ledger: ledger, sessionID: id, lastSeen: lastSeen, configuration: configuration)
+            let tail = EventTail(ledger: ledger(context), sessionID: id, lastSeen: lastSeen, configuration: configuration)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],

@@ -7,10 +7,10 @@ extension LedgerAPI {
             let id = try context.parameters.sessionID
             try await authorize(id, context)
             if let asOf = try request.integer("asOf") {
-                return try json(try await ledger.entries(in: id, asOf: asOf))
+                return try json(try await ledger(context).entries(in: id, asOf: asOf))
             }
             return try json(
-                try await ledger.entries(
+                try await ledger(context).entries(
                     in: id, after: try request.integer("after") ?? 0,
                     limit: try request.integer("limit") ?? 100))
         }
@@ -23,7 +23,7 @@ extension LedgerAPI {
                     "format",
                     "'\(name)' is not one of \(ProviderFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let built = try await ledger.context(for: id, format: format, maxTokens: try request.integer("maxTokens"))
+            let built = try await ledger(context).context(for: id, format: format, maxTokens: try request.integer("maxTokens"))
             return Response.json(built.data)
         }
         router.get("/v1/search") { request, context in
@@ -38,20 +38,20 @@ extension LedgerAPI {
             let query = SearchQuery(
                 text, sessionId: request.string("session"), tenant: context.tenant, roles: Set(roles),
                 toolName: request.string("tool"), limit: try request.integer("limit") ?? 20)
-            return try json(try await ledger.search(query))
+            return try json(try await ledger(context).search(query))
         }
         router.get("/v1/tools/stats") { request, context in
             if let session = request.string("session") { try await authorize(session, context) }
             return try json(
-                try await ledger.toolStats(
+                try await ledger(context).toolStats(
                     tenant: context.tenant, sessionId: request.string("session"), since: try date(request, "since")))
         }
         router.get("/v1/usage") { request, context in
             if let session = request.string("session") {
                 try await authorize(session, context)
-                return try json(try await ledger.usageTotals(in: session))
+                return try json(try await ledger(context).usageTotals(in: session))
             }
-            return try json(try await ledger.usageTotals(tenant: context.tenant ?? request.string("tenant")))
+            return try json(try await ledger(context).usageTotals(tenant: context.tenant ?? request.string("tenant")))
         }
     }
 }

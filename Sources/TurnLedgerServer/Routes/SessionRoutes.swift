@@ -15,18 +15,18 @@ extension LedgerAPI {
                 tenant: context.tenant, metadata: metadata,
                 activeSince: try date(request, "activeSince"), activeBefore: try date(request, "activeBefore"),
                 limit: try request.integer("limit") ?? 50, cursor: request.string("cursor"))
-            return try json(try await ledger.sessions(matching: query))
+            return try json(try await ledger(context).sessions(matching: query))
         }
         router.post("/v1/sessions") { request, context in
             let body = try await request.decode(CreateSessionBody.self, limit: configuration.maxBodyBytes)
-            let session = try await ledger.createSession(
+            let session = try await ledger(context).createSession(
                 id: body.id, tenant: context.tenant, metadata: body.metadata ?? [:])
             return try json(session, status: .created)
         }
         router.get("/v1/sessions/:id") { _, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
-            guard let session = try await ledger.session(id) else { throw LedgerError.sessionNotFound(id) }
+            guard let session = try await ledger(context).session(id) else { throw LedgerError.sessionNotFound(id) }
             return try json(session)
         }
         router.delete("/v1/sessions/:id") { request, context in
@@ -35,7 +35,7 @@ extension LedgerAPI {
             guard let reason = request.string("reason") else {
                 throw APIError.invalidParameter("reason", "a purge needs ?reason=")
             }
-            let records = try await ledger.purge(
+            let records = try await ledger(context).purge(
                 id, reason: reason, requestedBy: context.keyID.map { "api-key:\($0)" } ?? "http (open)",
                 includingForks: request.string("includingForks") == "true")
             return try json(records)
@@ -45,13 +45,13 @@ extension LedgerAPI {
             try await authorize(id, context)
             let body = try await request.decode(ForkBody.self, limit: configuration.maxBodyBytes)
             return try json(
-                try await ledger.fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)
+                try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)
         }
         router.get("/v1/export") { _, context in
             // The snapshot goes to a file first, so a slow client never keeps a read transaction open.
             let url = FileManager.default.temporaryDirectory
                 .appendingPathComponent("turnledger-export-\(UUID().uuidString).jsonl")
-            try await ledger.export(to: url, tenant: context.tenant)
+            try await ledger(context).export(to: url, tenant: context.tenant)
             let handle = try FileHandle(forReadingFrom: url)
             try? FileManager.default.removeItem(at: url)  // the open handle keeps the data
             return Response(

@@ -7,7 +7,7 @@ extension LedgerAPI {
             let id = try context.parameters.sessionID
             try await authorize(id, context)
             let body = try await request.decode(AppendBody.self, limit: configuration.maxBodyBytes)
-            let entry = try await ledger.append(
+            let entry = try await ledger(context).append(
                 content(parts: body.parts, text: body.content), role: body.role, to: id,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
             return try json(entry, status: .created)
@@ -19,7 +19,7 @@ extension LedgerAPI {
             guard body.from <= body.to else {
                 throw APIError.invalidParameter("from", "\(body.from) is after to (\(body.to))")
             }
-            let entry = try await ledger.appendSummary(
+            let entry = try await ledger(context).appendSummary(
                 content(parts: body.parts, text: body.content), covering: body.from...body.to,
                 role: body.role ?? .user, to: id, idempotencyKey: request.idempotencyKey)
             return try json(entry, status: .created)
@@ -27,14 +27,14 @@ extension LedgerAPI {
         router.get("/v1/sessions/:id/turn") { _, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
-            guard let turn = try await ledger.currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
+            guard let turn = try await ledger(context).currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
             return try json(turn)
         }
         router.post("/v1/sessions/:id/turn") { request, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
             let body = try await request.decode(OpenTurnBody.self, limit: configuration.maxBodyBytes)
-            let turn = try await ledger.openTurn(
+            let turn = try await ledger(context).openTurn(
                 in: id, parts: content(parts: body.parts, text: body.content), calls: body.calls,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
             return try json(turn, status: .created)
@@ -43,7 +43,7 @@ extension LedgerAPI {
             let id = try context.parameters.sessionID
             try await authorize(id, context)
             let body = try await request.decode(ResultBody.self, limit: configuration.maxBodyBytes)
-            let result = try await ledger.recordResult(
+            let result = try await ledger(context).recordResult(
                 content(parts: body.parts, text: body.content), outcome: body.outcome ?? .success, for: body.callId,
                 in: id)
             return try json(result, status: .created)
@@ -51,7 +51,7 @@ extension LedgerAPI {
         router.post("/v1/sessions/:id/turn/commit") { _, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
-            let turn = try await ledger.commitTurn(in: id)
+            let turn = try await ledger(context).commitTurn(in: id)
             metrics.recordCommit()
             return try json(turn)
         }
@@ -62,8 +62,8 @@ extension LedgerAPI {
                 request.headers[.contentLength] == nil
                 ? nil : try await request.decode(CancelBody.self, limit: configuration.maxBodyBytes).reason
             let turn =
-                if let reason { try await ledger.cancelTurn(in: id, reason: reason) } else {
-                    try await ledger.cancelTurn(in: id)
+                if let reason { try await ledger(context).cancelTurn(in: id, reason: reason) } else {
+                    try await ledger(context).cancelTurn(in: id)
                 }
             metrics.recordCommit()
             return try json(turn)
@@ -71,7 +71,7 @@ extension LedgerAPI {
         router.post("/v1/sessions/:id/recover") { _, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
-            let turns = try await ledger.recover(sessionID: id)
+            let turns = try await ledger(context).recover(sessionID: id)
             for _ in turns { metrics.recordCommit() }
             return try json(turns)
         }

@@ -35,8 +35,8 @@ struct TemporaryLedger {
             try db.execute(sql: "DROP TRIGGER summaryCoversWholeTurnsOfItsHistory")
             try db.execute(
                 sql: """
-                    INSERT INTO entry (sessionId, seq, role, parts, createdAt, summaryFrom, summaryTo)
-                    VALUES (?, ?, 'user', json_array(json_object('type', 'text', 'text', ?)), '2026-01-01 00:00:00.000', ?, ?)
+                    INSERT INTO entry (sessionKey, seq, role, parts, createdAt, summaryFrom, summaryTo)
+                    VALUES ((SELECT key FROM session WHERE id = ?), ?, 'user', json_array(json_object('type', 'text', 'text', ?)), '2026-01-01 00:00:00.000', ?, ?)
                     """,
                 arguments: [session, seq, text, range.lowerBound, range.upperBound])
         }

@@ -1,0 +1,61 @@
+import GRDB
+
+/// A session as the store refers to it: the integer key every log, staging, hash and search row
+/// carries, with the id its caller names it by (for errors and the values returned).
+struct SessionRef: Hashable, Sendable {
+    var key: Int64
+    var id: String
+}
+
+extension TenantScope {
+    /// The session this scope names `id`; throws ``LedgerError/sessionNotFound(_:)``, or
+    /// ``LedgerError/sessionIDAmbiguous(_:tenants:)`` when every tenant is in scope and several
+    /// have the id.
+    func session(_ db: Database, _ id: String) throws -> SessionRef {
+        guard let session = try optionalSession(db, id) else { throw LedgerError.sessionNotFound(id) }
+        return session
+    }
+
+    /// The session this scope names `id`, or nil.
+    func optionalSession(_ db: Database, _ id: String) throws -> SessionRef? {
+        switch self {
+        case .tenant(let tenant):
+            // The unique index sessionByName (id, ifnull(tenant, '')).
+            return try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT key FROM session WHERE id = ? AND ifnull(tenant, '') = ?"),
+                arguments: [id, tenant ?? ""]
+            ).map { SessionRef(key: $0, id: id) }
+        case .all:
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT key, tenant FROM session WHERE id = ? ORDER BY ifnull(tenant, '')"),
+                arguments: [id])
+            guard rows.count <= 1 else {
+                throw LedgerError.sessionIDAmbiguous(id, tenants: try rows.map { try $0.optionalText(at: 1) })
+            }
+            return rows.first.map { SessionRef(key: $0[0], id: id) }
+        }
+    }
+
+    /// An SQL condition on the tenant of `session s` that keeps the sessions in scope, and its
+    /// arguments.
+    var sessionFilter: (sql: String, arguments: StatementArguments) {
+        switch self {
+        case .all: ("1", [])
+        case .tenant(let tenant): ("s.tenant IS ?", [tenant])
+        }
+    }
+
+    /// The tenant a session created in this scope takes, given the one the caller asked for.
+    func tenantForNewSession(_ asked: String?) throws -> String? {
+        switch self {
+        case .all:
+            return asked
+        case .tenant(let tenant):
+            guard asked == nil || asked == tenant else {
+                throw LedgerError.invalidInput(
+                    field: "tenant", reason: "this ledger is scoped to \(tenant.map { "tenant '\($0)'" } ?? "no tenant")")
+            }
+            return tenant
+        }
+    }
+}
