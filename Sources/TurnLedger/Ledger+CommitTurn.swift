@@ -43,7 +43,7 @@ extension Ledger {
         }
     }
 
-    /// Every open turn of every session, oldest first.
+    /// Every open turn of the sessions in the ledger's scope, oldest first.
     public func openTurns() async throws -> [Turn] {
         try await read { db in
             try Self.openTurnRecords(db, in: scope).map { session, record in

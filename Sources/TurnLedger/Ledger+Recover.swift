@@ -13,7 +13,8 @@ extension Ledger {
     /// Results recorded before the crash are kept. All turns are closed in one transaction.
     /// To resume a turn instead, list it with ``openTurns()`` and record the missing results.
     ///
-    /// - Parameter sessionID: Only this session's open turn; every session's when nil.
+    /// - Parameter sessionID: Only this session's open turn; when nil, every open turn of the sessions
+    ///   in the ledger's scope.
     /// - Returns: The turns it committed, oldest first.
     @discardableResult
     public func recover(sessionID: String? = nil) async throws -> [Turn] {

@@ -16,6 +16,9 @@ extension Ledger {
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a query with no word or a bad
     ///   limit; ``LedgerError/sessionNotFound(_:)`` for an unknown `sessionId`.
     public func search(_ query: SearchQuery) async throws -> [SearchHit] {
+        guard !query.text.utf8.contains(0) else {
+            throw LedgerError.invalidInput(field: "text", reason: "must not contain a NUL character")
+        }
         guard let match = SearchText.query(query.text) else {
             throw LedgerError.invalidInput(field: "text", reason: "must hold at least one word")
         }

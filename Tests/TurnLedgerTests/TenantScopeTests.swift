@@ -121,6 +121,21 @@ import Testing
         #expect(fork.last?.parts == [.text("globex goes on")])
     }
 
+    @Test func anIdOrASearchWithANULNamesNothingAndSaysSo() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.createSession(id: "s1", tenant: "acme")
+        try await temp.ledger.append([.text("plans")], role: .user, to: "s1")
+        for ledger in [temp.ledger, temp.ledger.scoped(to: .tenant("acme"))] {
+            #expect(try await ledger.session("s1\0x") == nil)
+            await #expect(throws: LedgerError.sessionNotFound("s1\0x")) { try await ledger.entries(in: "s1\0x") }
+            await #expect(throws: LedgerError.invalidInput(field: "text", reason: "must not contain a NUL character")) {
+                try await ledger.search(SearchQuery("plans\0"))
+            }
+        }
+        #expect(try await temp.ledger.entries(in: "s1").count == 1)
+    }
+
     @Test func theSchemaNamesASessionByTenantAndId() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

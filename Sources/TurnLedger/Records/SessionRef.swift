@@ -18,6 +18,9 @@ extension TenantScope {
 
     /// The session this scope names `id`, or nil.
     func optionalSession(_ db: Database, _ id: String) throws -> SessionRef? {
+        // No stored id holds a NUL (createSession refuses one), and GRDB binds a String as a C
+        // string: "s1\0x" would look up "s1".
+        guard !id.utf8.contains(0) else { return nil }
         switch self {
         case .tenant(let tenant):
             // The unique index sessionByName (id, ifnull(tenant, '')).
