@@ -11,7 +11,7 @@ struct LedgerAPI: Sendable {
 
     /// Every route, as the OpenAPI document lists it (a test checks both ways).
     static let routes: [(method: String, path: String)] = [
-        ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/openapi.json"),
+        ("GET", "/healthz"), ("HEAD", "/healthz"), ("GET", "/metrics"), ("GET", "/openapi.json"),
         ("GET", "/v1/sessions"), ("POST", "/v1/sessions"),
         ("GET", "/v1/sessions/{id}"), ("DELETE", "/v1/sessions/{id}"),
         ("GET", "/v1/sessions/{id}/entries"), ("POST", "/v1/sessions/{id}/entries"),
@@ -60,8 +60,15 @@ extension Response {
 }
 
 extension Parameters {
-    /// The session id of a `/v1/sessions/{id}` route.
+    /// The session id of a `/v1/sessions/{id}` route, percent-decoded: the router matches the
+    /// path as sent, so `%D1%81…` is `с…`, `%2F` a `/` inside the id, and `+` stays a plus.
     var sessionID: String {
-        get throws { try require("id") }
+        get throws {
+            let raw = try require("id")
+            guard let id = raw.removingPercentEncoding else {
+                throw APIError.invalidParameter("id", "'\(raw)' is not valid percent-encoded UTF-8")
+            }
+            return id
+        }
     }
 }

@@ -49,6 +49,16 @@ struct LedgerOptions: ParsableArguments {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 extension LedgerConfiguration.Durability: ExpressibleByArgument {
+    /// The spellings the option takes, which `--help` lists (not the Swift case names).
+    public static var allValueStrings: [String] { ["process-crash", "power-loss"] }
+
+    public var defaultValueDescription: String {
+        switch self {
+        case .processCrash: "process-crash"
+        case .powerLoss: "power-loss"
+        }
+    }
+
     public init?(argument: String) {
         switch argument {
         case "process-crash": self = .processCrash

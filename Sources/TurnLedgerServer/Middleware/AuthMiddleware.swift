@@ -16,7 +16,9 @@ struct AuthMiddleware: RouterMiddleware {
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
         var context = context
         if let header = request.headers[.authorization] {
-            guard header.hasPrefix("Bearer "), let key = try await ledger.apiKey(forSecret: String(header.dropFirst(7)))
+            // The scheme is case-insensitive (RFC 9110, 11.1).
+            guard header.prefix(7).lowercased() == "bearer ",
+                let key = try await ledger.apiKey(forSecret: String(header.dropFirst(7)))
             else {
                 throw APIError(status: .unauthorized, code: "unauthorized", message: "The API key is not valid.")
             }

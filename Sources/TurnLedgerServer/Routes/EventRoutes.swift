@@ -14,7 +14,9 @@ extension LedgerAPI {
     func registerEvents(on router: Router<APIContext>) {
         router.get("/v1/sessions/:id/events") { request, context in
             let id = try context.parameters.sessionID
-            try await authorize(id, context)
+            // Checked in open mode too: a stream is 200 once it starts, so a missing session must
+            // be a 404 before it.
+            guard try await ledger(context).session(id) != nil else { throw LedgerError.sessionNotFound(id) }
             let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.string("after") ?? "0"
             guard let lastSeen = Int(header), lastSeen >= 0 else {
                 throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")

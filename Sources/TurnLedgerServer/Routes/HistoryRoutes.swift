@@ -28,6 +28,7 @@ extension LedgerAPI {
         }
         router.get("/v1/search") { request, context in
             guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }
+            guard !text.utf8.contains(0) else { throw APIError.invalidParameter("q", "must not contain a NUL character") }
             if let session = request.string("session") { try await authorize(session, context) }
             let roles = try request.uri.queryParameters.getAll("role").map { name in
                 guard let role = Role(rawValue: name) else {

@@ -74,8 +74,17 @@ extension Request {
                 details: ["limit": .number(Double(limit))])
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidBody("the body is empty; send a JSON object") }
+        let data = Data(buffer.readableBytesView)
         do {
-            return try JSONCoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONCoding.decoder.decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            // Foundation says "not valid JSON" also for valid JSON it cannot map (1e30 or 1.5 for
+            // an integer): tell the two apart.
+            guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+                throw APIError.invalidBody("the body is not valid JSON")
+            }
+            throw APIError.invalidBody(
+                "a number in the body does not fit its field (an integer field takes a whole number of at most 64 bits)")
         } catch let error as DecodingError {
             throw APIError.invalidBody(error.bodyFault)
         }
@@ -102,7 +111,24 @@ extension Request {
         return seq
     }
 
+    /// The `Idempotency-Key` header; two of them are refused rather than joined into one key.
     var idempotencyKey: String? {
-        headers[HTTPField.Name("Idempotency-Key")!]
+        get throws {
+            let values = headers[values: HTTPField.Name("Idempotency-Key")!]
+            guard values.count <= 1 else {
+                throw APIError.invalidParameter("Idempotency-Key", "send one Idempotency-Key header, not \(values.count)")
+            }
+            return values.first
+        }
+    }
+
+    /// A query parameter that is `true` or `false`; `default` when absent.
+    func boolean(_ name: String, default value: Bool) throws -> Bool {
+        guard let text = string(name) else { return value }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.invalidParameter(name, "'\(text)' is not true or false")
+        }
     }
 }

@@ -6,6 +6,9 @@ extension LedgerAPI {
         router.get("/healthz") { _, _ in
             try json(["status": "ok"])
         }
+        router.head("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"])
+        }
         router.get("/metrics") { _, _ in
             let openTurns = try await ledger.openTurns().count
             return Response(

@@ -37,7 +37,7 @@ extension LedgerAPI {
             }
             let records = try await ledger(context).purge(
                 id, reason: reason, requestedBy: context.keyID.map { "api-key:\($0)" } ?? "http (open)",
-                includingForks: request.string("includingForks") == "true")
+                includingForks: try request.boolean("includingForks", default: false))
             return try json(records)
         }
         router.post("/v1/sessions/:id/forks") { request, context in

@@ -9,7 +9,7 @@ extension LedgerAPI {
             let body = try await request.decode(AppendBody.self, limit: configuration.maxBodyBytes)
             let entry = try await ledger(context).append(
                 content(parts: body.parts, text: body.content), role: body.role, to: id,
-                expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
+                expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(entry, status: .created)
         }
         router.post("/v1/sessions/:id/summaries") { request, context in
@@ -21,7 +21,7 @@ extension LedgerAPI {
             }
             let entry = try await ledger(context).appendSummary(
                 content(parts: body.parts, text: body.content), covering: body.from...body.to,
-                role: body.role ?? .user, to: id, idempotencyKey: request.idempotencyKey)
+                role: body.role ?? .user, to: id, idempotencyKey: try request.idempotencyKey)
             return try json(entry, status: .created)
         }
         router.get("/v1/sessions/:id/turn") { _, context in
@@ -36,7 +36,7 @@ extension LedgerAPI {
             let body = try await request.decode(OpenTurnBody.self, limit: configuration.maxBodyBytes)
             let turn = try await ledger(context).openTurn(
                 in: id, parts: content(parts: body.parts, text: body.content), calls: body.calls,
-                expectedSeq: try request.expectedSeq(), idempotencyKey: request.idempotencyKey, usage: body.usage)
+                expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(turn, status: .created)
         }
         router.post("/v1/sessions/:id/turn/results") { request, context in

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// What clients in other languages send that the service got wrong (issue 14): ids in the path
+/// as percent-encoded UTF-8, NUL in a query, protocol details. A real server on loopback.
+@Suite struct HTTPEdgeTests {
+    /// A path segment as a client library encodes it: everything but unreserved characters.
+    private func encoded(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))!
+    }
+
+    @Test func sessionIdsInThePathArePercentDecodedWhateverTheirCharacters() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start()
+        let ids = ["сессия", "日本語", "🦊 fox", "café", "a b", "a/b", "a?b", "a#b", "a+b", "100%", "x%41"]
+        for id in ids {
+            let body = String(data: try JSONSerialization.data(withJSONObject: ["id": id]), encoding: .utf8)!
+            #expect(try http.post("/v1/sessions", body).status == 201, "\(id)")
+            let path = "/v1/sessions/\(encoded(id))"
+            let appended = try http.post(path + "/entries", #"{"role":"user","content":"hi"}"#)
+            #expect(appended.status == 201 && appended.object["sessionId"] as? String == id, "\(id): \(appended.text)")
+            let page = try http.get(path + "/entries")
+            #expect((page.object["entries"] as? [Any])?.count == 1, "\(id): \(page.text)")
+            #expect(try http.get(path).object["id"] as? String == id)
+            #expect(try http.get(path + "/context?format=anthropic").status == 200)
+        }
+        // `+` in a path is a plus, `%41` is `A`: "x%41" was created as the text "x%41", so
+        // its path is "x%2541", and "/v1/sessions/x%41" names "xA", which does not exist.
+        let missing = try http.get("/v1/sessions/x%41")
+        #expect(missing.status == 404 && missing.object["error"].map { "\($0)" }?.contains("xA") == true)
+        let bad = try http.get("/v1/sessions/%FF%FE/entries")
+        #expect(bad.status == 422 && bad.errorCode == "invalid_input", "\(bad.text)")
+        for id in ids {
+            #expect(try http.delete("/v1/sessions/\(encoded(id))?reason=cleanup").status == 200, "\(id)")
+        }
+        #expect(try server.cli("verify").status == 0)
+    }
+
+    @Test func aNULInASearchIsA422NamingTheParameterWithoutSQL() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start()
+        let reply = try http.get("/v1/search?q=a%00")
+        #expect(reply.status == 422 && reply.errorCode == "invalid_input", "\(reply.text)")
+        #expect(reply.text.contains("\"q\"") && !reply.text.contains("SELECT") && !reply.text.contains("SQLite"))
+        let session = try http.get("/v1/sessions/s1%00x")
+        #expect(session.status == 404 && !session.text.contains("SQLite"))
+    }
+
+    @Test func theTailOfASessionThatDoesNotExistIsA404InOpenModeToo() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start()
+        #expect(server.firstLine.contains("open"))
+        let reply = try http.get("/v1/sessions/nobody/events")
+        #expect(reply.status == 404 && reply.errorCode == "session_not_found", "\(reply.text)")
+    }
+
+    @Test func protocolDetails() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let created = try server.cli("keys", "create", "--tenant", "acme")
+        let key = try #require(
+            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+        var http = try server.start()
+
+        // HEAD /healthz, and no key needed for it.
+        #expect(try http.request("HEAD", "/healthz").status == 200)
+        // The scheme of Authorization is case-insensitive.
+        #expect(try http.get("/v1/sessions", headers: ["Authorization": "bearer \(key)"]).status == 200)
+        #expect(try http.get("/v1/sessions", headers: ["Authorization": "BEARER \(key)"]).status == 200)
+        http.bearer = key
+        #expect(try http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+
+        // Two Idempotency-Key headers are refused, not joined into "k1, k2".
+        let twice = try http.post(
+            "/v1/sessions/s1/entries", #"{"role":"user","content":"x"}"#,
+            headers: ["Idempotency-Key": "k1\r\nIdempotency-Key: k2"])
+        #expect(twice.status == 422 && twice.text.contains("Idempotency-Key"), "\(twice.text)")
+        #expect((try http.get("/v1/sessions/s1/entries").object["entries"] as? [Any])?.count == 0)
+
+        // A flag that is neither true nor false stops the purge.
+        let maybe = try http.delete("/v1/sessions/s1?reason=x&includingForks=maybe")
+        #expect(maybe.status == 422 && maybe.text.contains("includingForks"), "\(maybe.text)")
+        #expect(try http.get("/v1/sessions/s1").status == 200)
+
+        // Valid JSON the decoder cannot map is named as such; text that is not JSON as that.
+        let huge = try http.post("/v1/sessions/s1/forks", #"{"id":"f","at":1e30}"#)
+        #expect(huge.status == 422 && huge.text.contains("does not fit") && !huge.text.contains("given data"))
+        let broken = try http.post("/v1/sessions/s1/forks", #"{"id":"f","at":"#)
+        #expect(broken.status == 422 && broken.text.contains("not valid JSON"), "\(broken.text)")
+
+        // The CLI's help lists the durability spellings it accepts.
+        let help = try server.cli("verify", "--help")
+        #expect(help.stdout.contains("power-loss") && !help.stdout.contains("powerLoss"), "\(help.stdout)")
+    }
+}
