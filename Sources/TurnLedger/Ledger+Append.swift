@@ -34,9 +34,12 @@ extension Ledger {
         let message = try PendingMessage(parts, role: role, usage: usage, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let entry = try await write { db in  // one transaction: the checks and the insert see the same log
-            try Self.append(db, message, to: scope.session(db, sessionID), expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+        let (entry, key) = try await write { db in  // one transaction: the checks and the insert see the same log
+            let session = try scope.session(db, sessionID)
+            let entry = try Self.append(db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+            return (entry, session.key)
         }
+        feed.announce(key)
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }

@@ -10,9 +10,11 @@ extension Ledger {
     ///   result (nothing changes); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
     public func commitTurn(in sessionID: String) async throws -> Turn {
-        let turn = try await write { db in
-            try Self.seal(db, try Self.requireOpenTurn(db, in: scope.session(db, sessionID)))
+        let (turn, key) = try await write { db in
+            let session = try scope.session(db, sessionID)
+            return (try Self.seal(db, try Self.requireOpenTurn(db, in: session)), session.key)
         }
+        feed.announce(key)
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
     }
@@ -27,9 +29,11 @@ extension Ledger {
         in sessionID: String,
         reason: String = "The tool call was cancelled before it returned a result."
     ) async throws -> Turn {
-        let turn = try await write { db in
-            try Self.close(db, try Self.requireOpenTurn(db, in: scope.session(db, sessionID)), as: .cancelled, saying: reason)
+        let (turn, key) = try await write { db in
+            let session = try scope.session(db, sessionID)
+            return (try Self.close(db, try Self.requireOpenTurn(db, in: session), as: .cancelled, saying: reason), session.key)
         }
+        feed.announce(key)
         logger.debug("cancelled turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
     }

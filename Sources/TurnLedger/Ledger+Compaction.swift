@@ -27,7 +27,7 @@ extension Ledger {
     ) async throws -> Entry {
         let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let entry = try await write { db in
+        let (entry, key) = try await write { db in
             let session = try scope.session(db, sessionID)
             let next = try Self.nextSeq(db, in: session)
             guard range.lowerBound >= 1, range.upperBound < next else {
@@ -43,8 +43,9 @@ extension Ledger {
                         + "a summary must cover whole turns"
                 )
             }
-            return try Self.append(db, message, to: session, idempotencyKey: idempotencyKey)
+            return (try Self.append(db, message, to: session, idempotencyKey: idempotencyKey), session.key)
         }
+        feed.announce(key)
         logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }

@@ -38,7 +38,7 @@ extension Ledger {
     private func importSteps(_ steps: [ImportedStep], into sessionID: String) async throws -> [Entry] {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
-        let entries = try await write { db in
+        let (entries, key) = try await write { db in
             let session: SessionRef
             if let existing = try scope.optionalSession(db, sessionID) {
                 session = existing
@@ -53,8 +53,9 @@ extension Ledger {
             for step in prepared {
                 try Self.write(db, step, to: session)
             }
-            return try Self.entries(db, in: session).filter { $0.seq >= first }
+            return (try Self.entries(db, in: session).filter { $0.seq >= first }, session.key)
         }
+        feed.announce(key)
         logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
         return entries
     }

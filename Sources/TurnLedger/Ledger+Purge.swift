@@ -26,7 +26,7 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "reason", reason: "a purge needs a reason")
         }
         try configuration.checkIdentifier(requestedBy, field: "requestedBy")
-        let records = try await write { db in
+        let (records, keys) = try await write { db in
             let session = try scope.session(db, sessionID)
             let forks = try Row.fetchAll(
                 db,
@@ -42,10 +42,13 @@ extension Ledger {
                 throw LedgerError.sessionHasForks(sessionID: sessionID, forkIDs: forks.reversed().map(\.id))
             }
             let now = Timestamp.now()
-            return try (forks + [session]).map { session in
+            let purged = forks + [session]
+            let records = try purged.map { session in
                 try Self.purgeOne(db, session, reason: reason, requestedBy: requestedBy, at: now)
             }
+            return (records, purged.map(\.key))
         }
+        for key in keys { feed.announce(key, purged: true) }  // their tails end
         for record in records {
             logger.notice(
                 "purged session",

@@ -28,14 +28,16 @@ extension Ledger {
             }
             return try records.map { session, record in
                 let turn = try Self.loadOpenTurn(db, record, in: session)
-                return try Self.close(
+                let closed = try Self.close(
                     db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
                     saying: Self.interruptedResultText)
+                return (closed, session.key)
             }
         }
+        for (_, key) in turns { feed.announce(key) }
         if !turns.isEmpty {
             logger.debug("recovered open turns", metadata: ["count": "\(turns.count)"])
         }
-        return turns
+        return turns.map(\.0)
     }
 }

@@ -21,6 +21,8 @@ public struct Ledger: Sendable {
     let writer: any DatabaseWriter
     /// Every write goes through it: group commit for concurrent writers.
     let pipeline = WritePipeline()
+    /// Wakes the tails of a session when a write committed rows to its log.
+    let feed = LogFeed()
     let configuration: LedgerConfiguration
     let logger: Logger
     /// Which sessions its session ids name: every session, or one tenant's (``scoped(to:)``).

@@ -4,8 +4,6 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Larger request bodies get `413`.
     public var maxBodyBytes: Int
-    /// How often a live tail looks for new entries, in milliseconds.
-    public var tailPollMilliseconds: Int
     /// A live tail sends a comment line this often, so proxies keep the connection open.
     public var tailHeartbeatSeconds: Int
 
@@ -13,13 +11,11 @@ public struct ServerConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxBodyBytes: Int = 4 << 20,
-        tailPollMilliseconds: Int = 200,
         tailHeartbeatSeconds: Int = 15
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
-        self.tailPollMilliseconds = tailPollMilliseconds
         self.tailHeartbeatSeconds = tailHeartbeatSeconds
     }
 

@@ -33,6 +33,27 @@ import Testing
         #expect(try resumed.nextEvent()?["id"] == "5")
     }
 
+    @Test func aTailCanStartFromNowAndAPurgeEndsItWithAnEventSayingSo() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start()
+        #expect(try http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+        for text in ["one", "two", "three"] {
+            #expect(try http.post("/v1/sessions/s1/entries", #"{"role":"user","content":"\#(text)"}"#).status == 201)
+        }
+        let tail = try http.stream("/v1/sessions/s1/events?from=now")
+        defer { tail.close() }
+        #expect(try http.post("/v1/sessions/s1/entries", #"{"role":"user","content":"four"}"#).status == 201)
+        let next = try #require(try tail.nextEvent())
+        #expect(next["id"] == "4" && next["data"]?.contains("four") == true, "\(next)")
+        #expect(try http.get("/v1/sessions/s1/events?from=later").status == 422)
+
+        #expect(try http.delete("/v1/sessions/s1?reason=done").status == 200)
+        let purged = try #require(try tail.nextEvent())
+        #expect(purged["event"] == "purged" && purged["data"]?.contains("s1") == true, "\(purged)")
+        #expect(try tail.nextEvent() == nil)  // and the stream ends
+    }
+
     @Test func sigtermFinishesInFlightWorkEndsTailsAndClosesTheDatabase() throws {
         let server = try ServerProcess()
         defer { server.remove() }

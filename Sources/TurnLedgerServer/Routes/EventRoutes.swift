@@ -2,79 +2,63 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ServiceLifecycle
-import Synchronization
 import TurnLedger
 
 extension LedgerAPI {
     /// `GET /v1/sessions/{id}/events`: the session's committed entries as Server-Sent Events,
-    /// then each new one as it lands. Each event is `event: entry`, `id:` its seq, `data:` the
-    /// entry as JSON; a turn arrives whole (its entry, then its results). Resume with the
-    /// `Last-Event-ID` header (or `?after=SEQ`): the stream goes on after that seq. The stream
-    /// ends when the client leaves or the server shuts down.
+    /// then each new one as it is committed (the library's ``LogTail``: woken by the writer, never
+    /// polling). Each event is `event: entry`, `id:` its seq, `data:` the entry as JSON; a turn
+    /// arrives whole (its entry, then its results). Resume with the `Last-Event-ID` header (or
+    /// `?after=SEQ`): the stream goes on after that seq; `?from=now` starts after the last
+    /// committed seq. A purge of the session sends `event: purged` and ends the stream; so do the
+    /// client leaving and the server shutting down.
     func registerEvents(on router: Router<APIContext>) {
         router.get("/v1/sessions/:id/events") { request, context in
             let id = try context.parameters.sessionID
-            // Checked in open mode too: a stream is 200 once it starts, so a missing session must
-            // be a 404 before it.
-            guard try await ledger(context).session(id) != nil else { throw LedgerError.sessionNotFound(id) }
-            let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.string("after") ?? "0"
-            guard let lastSeen = Int(header), lastSeen >= 0 else {
-                throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")
+            let ledger = ledger(context)
+            let after: Int
+            if let from = request.string("from") {
+                guard from == "now" else { throw APIError.invalidParameter("from", "'\(from)' is not now") }
+                after = try await ledger.nextSeq(in: id) - 1
+            } else {
+                let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.string("after") ?? "0"
+                guard let lastSeen = Int(header), lastSeen >= 0 else {
+                    throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")
+                }
+                after = lastSeen
             }
-            let tail = EventTail(ledger: ledger(context), sessionID: id, lastSeen: lastSeen, configuration: configuration)
+            // Resolved before the stream starts: a missing session is a 404, in open mode too.
+            let tail = try await ledger.tail(
+                id, after: after, heartbeat: .seconds(configuration.tailHeartbeatSeconds))
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    let stopping = ShutdownFlag()
+                    defer { tail.stop() }  // a client that left costs nothing after it goes
                     try await withGracefulShutdownHandler {
-                        try await tail.run(until: stopping) { text in try await writer.write(ByteBuffer(string: text)) }
+                        try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+                        for try await event in tail {
+                            try await writer.write(ByteBuffer(string: try Self.text(of: event, in: id)))
+                        }
                     } onGracefulShutdown: {
-                        stopping.raise()
+                        tail.stop()
                     }
                     try await writer.finish(nil)
                 })
         }
     }
-}
 
-/// Polls a session's log and hands each new entry to `send` as one SSE event.
-struct EventTail: Sendable {
-    let ledger: Ledger
-    let sessionID: String
-    let lastSeen: Int
-    let configuration: ServerConfiguration
-
-    func run(until stopping: ShutdownFlag, _ send: (String) async throws -> Void) async throws {
-        // A turn is committed whole and takes at most maxCallsPerTurn + 1 seqs: reading from that
-        // far back finds the turn a resumed stream stopped inside of.
-        var after = max(0, lastSeen - ledger.maxCallsPerTurn - 1)
-        var sent = lastSeen
-        var quietSince = ContinuousClock.now
-        let encoder = JSONCoding.encoder
-        try await send("retry: 1000\n\n")
-        while !Task.isCancelled && !stopping.isRaised {
-            let page = try await ledger.entries(in: sessionID, after: after, limit: 100)
-            for entry in page.entries where entry.seq > sent {
-                let data = String(decoding: try encoder.encode(entry), as: UTF8.self)
-                try await send("id: \(entry.seq)\nevent: entry\ndata: \(data)\n\n")
-                sent = entry.seq
-                quietSince = .now
-            }
-            if let message = page.entries.last(where: { $0.role != .tool }) { after = message.seq }
-            if page.nextAfter != nil { continue }
-            if ContinuousClock.now - quietSince > .seconds(configuration.tailHeartbeatSeconds) {
-                try await send(": keep-alive\n\n")
-                quietSince = .now
-            }
-            try await Task.sleep(for: .milliseconds(configuration.tailPollMilliseconds))
+    /// One Server-Sent Event.
+    private static func text(of event: TailEvent, in sessionID: String) throws -> String {
+        switch event {
+        case .entry(let entry):
+            let data = String(decoding: try JSONCoding.encoder.encode(entry), as: UTF8.self)
+            return "id: \(entry.seq)\nevent: entry\ndata: \(data)\n\n"
+        case .quiet:
+            return ": keep-alive\n\n"
+        case .purged:
+            let data = String(decoding: try JSONCoding.encoder.encode(["sessionId": sessionID]), as: UTF8.self)
+            return "event: purged\ndata: \(data)\n\n"
         }
     }
-}
-
-/// Set when the server starts to shut down: live tails end at their next poll.
-final class ShutdownFlag: Sendable {
-    private let raised = Atomic<Bool>(false)
-    var isRaised: Bool { raised.load(ordering: .relaxed) }
-    func raise() { raised.store(true, ordering: .relaxed) }
 }

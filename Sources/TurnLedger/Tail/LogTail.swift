@@ -1,0 +1,93 @@
+import GRDB
+
+/// What a tail of a session's log hands out.
+public enum TailEvent: Sendable, Hashable {
+    /// A committed entry; a turn comes whole, its entry then its results in call order.
+    case entry(Entry)
+    /// Nothing was committed for the heartbeat interval (a server sends a keep-alive).
+    case quiet
+    /// The session was purged; the tail ends after this.
+    case purged
+}
+
+/// A live tail of one session's log: the committed entries after a seq, then each new one as it
+/// is committed. It waits for the writer's announcement of a commit; it never polls. Iterate it
+/// once; ``stop()`` ends it (as does cancelling the task that iterates it).
+public struct LogTail: AsyncSequence, Sendable {
+    public typealias Element = TailEvent
+    public typealias AsyncIterator = AsyncThrowingStream<TailEvent, any Error>.Iterator
+
+    let stream: AsyncThrowingStream<TailEvent, any Error>
+    let producer: Task<Void, Never>
+
+    public func makeAsyncIterator() -> AsyncIterator { stream.makeAsyncIterator() }
+
+    /// Ends the tail: the iteration finishes after the events already handed out.
+    public func stop() { producer.cancel() }
+}
+
+extension Ledger {
+    /// Tails a session's log: its committed entries after `seq`, then each one committed later.
+    ///
+    /// A seq inside a turn (a client that saw the turn's entry and some of its results) goes on
+    /// with the rest of that turn. The session is resolved first, so an unknown id throws
+    /// ``LedgerError/sessionNotFound(_:)`` here, before anything is handed out.
+    ///
+    /// ```swift
+    /// for try await event in try await ledger.tail("s1", after: 0) {
+    ///     if case .entry(let entry) = event { print(entry.seq, entry.role) }
+    /// }
+    /// ```
+    /// - Parameter heartbeat: After this long without a commit, a ``TailEvent/quiet`` event.
+    public func tail(_ sessionID: String, after seq: Int, heartbeat: Duration = .seconds(15)) async throws
+        -> LogTail
+    {
+        guard seq >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(seq)") }
+        let session = try await read { db in try scope.session(db, sessionID) }
+        let (stream, continuation) = AsyncThrowingStream<TailEvent, any Error>.makeStream()
+        let feed = self.feed
+        feed.watch(session.key)  // before the first read: no commit after it goes unannounced
+        let producer = Task {
+            defer { feed.unwatch(session.key) }
+            var sent = seq
+            do {
+                while !Task.isCancelled {
+                    let (version, purged) = feed.state(session.key)
+                    if purged { throw LedgerError.sessionNotFound(session.id) }
+                    let after = sent
+                    for entry in try await read({ db in try Self.entries(db, in: session, after: after) }) {
+                        continuation.yield(.entry(entry))
+                        sent = entry.seq
+                    }
+                    if await !feed.wait(session.key, beyond: version, timeout: heartbeat), !Task.isCancelled {
+                        continuation.yield(.quiet)
+                    }
+                }
+                continuation.finish()
+            } catch LedgerError.sessionNotFound {
+                continuation.yield(.purged)
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in producer.cancel() }
+        return LogTail(stream: stream, producer: producer)
+    }
+
+    /// The committed entries with seq above `seq`; when `seq` falls inside a turn, the rest of
+    /// that turn first (its results after `seq`).
+    static func entries(_ db: Database, in session: SessionRef, after seq: Int) throws -> [Entry] {
+        var lower = seq + 1
+        if seq >= 1, let owner = try Lineage.of(db, session).owner(of: seq),
+            let turn = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT seq, callCount FROM entry WHERE sessionKey = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"),
+                arguments: [owner, seq]),
+            (turn[0] as Int) + (turn[1] as Int) > seq
+        {
+            lower = turn[0]
+        }
+        return try entries(db, in: session, seqs: lower...Int.max).filter { $0.seq > seq }
+    }
+}
