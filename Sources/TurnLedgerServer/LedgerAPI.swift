@@ -8,6 +8,7 @@ struct LedgerAPI: Sendable {
     let ledger: Ledger
     let configuration: ServerConfiguration
     let metrics: ServiceMetrics
+    let tails: TailSlots
 
     /// Every route, as the OpenAPI document lists it (a test checks both ways).
     static let routes: [(method: String, path: String)] = [
@@ -22,6 +23,16 @@ struct LedgerAPI: Sendable {
         ("POST", "/v1/sessions/{id}/forks"), ("POST", "/v1/sessions/{id}/summaries"),
         ("GET", "/v1/search"), ("GET", "/v1/tools/stats"), ("GET", "/v1/usage"), ("GET", "/v1/export"),
     ]
+
+    /// The methods of the routes whose template matches `path` (`{id}`: any one segment).
+    static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return routes.filter { route in
+            let template = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { $0 == "{id}" ? !$1.isEmpty : $0 == $1 }
+        }.map(\.method)
+    }
 
     func register(on router: Router<APIContext>) {
         registerService(on: router)

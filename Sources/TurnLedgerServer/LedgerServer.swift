@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import TurnLedger
@@ -32,13 +33,18 @@ public enum LedgerServer {
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         router.add(middleware: ErrorMiddleware())  // inside the log: it logs and counts every error as its response
         router.add(middleware: AuthMiddleware(ledger: ledger))
-        LedgerAPI(ledger: ledger, configuration: configuration, metrics: metrics).register(on: router)
+        LedgerAPI(
+            ledger: ledger, configuration: configuration, metrics: metrics,
+            tails: TailSlots(limit: configuration.maxTailsPerTenant)
+        ).register(on: router)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own per-request lines
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "TurnLedger"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "TurnLedger",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: quiet
         )

@@ -6,17 +6,32 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// A live tail sends a comment line this often, so proxies keep the connection open.
     public var tailHeartbeatSeconds: Int
+    /// A connection with no request in progress is closed after this long without a complete
+    /// request head or body part: idle keep-alive connections, and clients that send their
+    /// request head slower than this. A response being written (a live tail) is never cut.
+    public var idleTimeoutSeconds: Int
+    /// Connections open at once; past it new ones wait in the listen backlog until one closes,
+    /// so the server keeps its descriptors and stays responsive to the connections it has.
+    public var maxConnections: Int
+    /// Live tails open at once per tenant (the open service counts as one tenant); past it `429`.
+    public var maxTailsPerTenant: Int
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxBodyBytes: Int = 4 << 20,
-        tailHeartbeatSeconds: Int = 15
+        tailHeartbeatSeconds: Int = 15,
+        idleTimeoutSeconds: Int = 60,
+        maxConnections: Int = 4096,
+        maxTailsPerTenant: Int = 256
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.tailHeartbeatSeconds = tailHeartbeatSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
+        self.maxTailsPerTenant = maxTailsPerTenant
     }
 
     /// Whether the address only accepts connections from this machine.

@@ -1,4 +1,5 @@
 import Hummingbird
+import TurnLedger
 
 /// Turns every error into the service's error body with its status.
 struct ErrorMiddleware: RouterMiddleware {
@@ -9,6 +10,17 @@ struct ErrorMiddleware: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // No route: a path the service has, asked with another method, is 405 with Allow.
+            let allowed = LedgerAPI.methods(for: request.uri.path)
+            guard !allowed.isEmpty else { return APIError(error).response() }
+            var response = APIError(
+                status: .methodNotAllowed, code: "method_not_allowed",
+                message: "\(request.method) is not a method of this route; it takes \(allowed.joined(separator: ", ")).",
+                details: ["allowed": .array(allowed.map { .string($0) })]
+            ).response()
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch {
             return APIError(error).response()
         }

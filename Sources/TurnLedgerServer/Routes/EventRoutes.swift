@@ -27,14 +27,23 @@ extension LedgerAPI {
                 }
                 after = lastSeen
             }
-            // Resolved before the stream starts: a missing session is a 404, in open mode too.
-            let tail = try await ledger.tail(
-                id, after: after, heartbeat: .seconds(configuration.tailHeartbeatSeconds))
+            let slot = try tails.take(for: context.tenant)
+            let tail: LogTail
+            do {
+                // Resolved before the stream starts: a missing session is a 404, in open mode too.
+                tail = try await ledger.tail(id, after: after, heartbeat: .seconds(configuration.tailHeartbeatSeconds))
+            } catch {
+                slot.release()
+                throw error
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    defer { tail.stop() }  // a client that left costs nothing after it goes
+                    defer {
+                        tail.stop()  // a client that left costs nothing after it goes
+                        slot.release()
+                    }
                     try await withGracefulShutdownHandler {
                         try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                         for try await event in tail {

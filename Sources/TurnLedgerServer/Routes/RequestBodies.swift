@@ -58,22 +58,37 @@ extension Request {
     /// The body as JSON of `type`, read up to `limit` bytes (`413` past it, `422` when it is not
     /// that JSON).
     func decode<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
+        guard let value = try decodeIfPresent(type, from: try await collect(limit: limit)) else {
+            throw APIError.invalidBody("the body is empty; send a JSON object")
+        }
+        return value
+    }
+
+    /// The body, up to `limit` bytes (`413` past it).
+    private func collect(limit: Int) async throws -> ByteBuffer {
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(
                 status: .contentTooLarge, code: "body_too_large",
                 message: "The request body is \(length) bytes; the limit is \(limit).",
                 details: ["limit": .number(Double(limit))])
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await body.collect(upTo: limit)
+            return try await body.collect(upTo: limit)
         } catch {
             throw APIError(
                 status: .contentTooLarge, code: "body_too_large",
                 message: "The request body is larger than the limit of \(limit) bytes.",
                 details: ["limit": .number(Double(limit))])
         }
-        guard buffer.readableBytes > 0 else { throw APIError.invalidBody("the body is empty; send a JSON object") }
+    }
+
+    /// The body decoded, or nil when it is empty (a body the route does not need).
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T? {
+        try decodeIfPresent(type, from: try await collect(limit: limit))
+    }
+
+    private func decodeIfPresent<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T? {
+        guard buffer.readableBytes > 0 else { return nil }
         let data = Data(buffer.readableBytesView)
         do {
             return try JSONCoding.decoder.decode(T.self, from: data)

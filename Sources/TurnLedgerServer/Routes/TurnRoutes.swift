@@ -58,9 +58,7 @@ extension LedgerAPI {
         router.post("/v1/sessions/:id/turn/cancel") { request, context in
             let id = try context.parameters.sessionID
             try await authorize(id, context)
-            let reason =
-                request.headers[.contentLength] == nil
-                ? nil : try await request.decode(CancelBody.self, limit: configuration.maxBodyBytes).reason
+            let reason = try await request.decodeIfPresent(CancelBody.self, limit: configuration.maxBodyBytes)?.reason
             let turn =
                 if let reason { try await ledger(context).cancelTurn(in: id, reason: reason) } else {
                     try await ledger(context).cancelTurn(in: id)

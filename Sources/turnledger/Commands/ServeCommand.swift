@@ -22,6 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Larger request bodies get 413.") var maxBodyBytes = 4 << 20
     @Option(help: "The most tool calls one turn may make (more: 422).") var maxCallsPerTurn = 256
     @Option(help: "The longest session id, tenant, key or call id, in bytes (longer: 422).") var maxIdLength = 512
+    @Option(help: "Seconds before a connection without a request in progress (or sending its head that slowly) is closed.")
+    var idleTimeout = 60
+    @Option(help: "Connections open at once; more wait in the listen backlog.") var maxConnections = 4096
+    @Option(help: "Live tails open at once per tenant (more: 429).") var maxTailsPerTenant = 256
+    @Option(help: "Seconds between keep-alive comments on an idle live tail.") var tailHeartbeat = 15
 
     func run() async throws {
         let ledger = try options.openLedger {
@@ -31,7 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "turnledger.http", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = min(options.logLevel, .info)
         let open = try await !ledger.hasActiveAPIKeys()
-        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        let configuration = ServerConfiguration(
+            host: host, port: port, maxBodyBytes: maxBodyBytes, tailHeartbeatSeconds: tailHeartbeat,
+            idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, maxTailsPerTenant: maxTailsPerTenant)
         do {
             let app = try await LedgerServer.application(ledger: ledger, configuration: configuration, logger: logger) {
                 bound in

@@ -1,0 +1,112 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The limits a public service needs (issue 14): idle and slow clients are closed, connections
+/// past the maximum wait, tails per tenant are bounded; and protocol answers (405, a cancel
+/// without a body). A real server on loopback.
+@Suite struct ServerLimitsTests {
+    /// A raw TCP connection whose reads give up after `timeout` seconds.
+    final class RawConnection {
+        let socket: Int32
+
+        init(port: Int, timeout: Int = 10) throws {
+            socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var limit = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        }
+
+        func send(_ text: String) { _ = text.withCString { Glibc.send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+
+        /// What the server sent, or nil when the read timed out; empty when it closed.
+        func receive() -> String? {
+            var bytes = [UInt8](repeating: 0, count: 65536)
+            let count = recv(socket, &bytes, bytes.count, 0)
+            guard count >= 0 else { return nil }
+            return String(decoding: bytes.prefix(count), as: UTF8.self)
+        }
+
+        deinit { Glibc.close(socket) }
+    }
+
+    @Test func idleAndSlowClientsAreClosed() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--idle-timeout", "1")
+        let idle = try RawConnection(port: http.port)
+        #expect(idle.receive() == "")  // closed by the server, not by the 10 s read timeout
+
+        let slow = try RawConnection(port: http.port)
+        slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        var closed = false
+        for _ in 0..<20 where !closed {  // a header byte every 0.3 s: never a whole head
+            slow.send("X")
+            usleep(300_000)
+            var probe = pollfd(fd: slow.socket, events: Int16(POLLIN), revents: 0)
+            if poll(&probe, 1, 0) > 0 { closed = slow.receive()?.isEmpty ?? false }
+        }
+        #expect(closed)
+        #expect(try http.get("/healthz").status == 200)  // and the server serves on
+    }
+
+    @Test func connectionsPastTheMaximumWaitUntilOneCloses() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--max-connections", "2")
+        var held = [try RawConnection(port: http.port), try RawConnection(port: http.port)]
+        usleep(200_000)
+        let waiting = try RawConnection(port: http.port, timeout: 1)
+        waiting.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(waiting.receive() == nil)  // not served while two are open
+        held.removeAll()  // closes them
+        var reply = ""
+        for _ in 0..<10 where reply.isEmpty { reply = waiting.receive() ?? "" }
+        #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply)")
+    }
+
+    @Test func tailsPerTenantAreBoundedAndAClosedTailGivesItsSlotBack() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--max-tails-per-tenant", "1", "--tail-heartbeat", "1")
+        #expect(try http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+        let first = try http.stream("/v1/sessions/s1/events")
+        let refused = try http.get("/v1/sessions/s1/events")
+        #expect(refused.status == 429 && refused.errorCode == "too_many_tails", "\(refused.text)")
+        first.close()
+        var answer = ""
+        var held: [RawConnection] = []
+        for _ in 0..<50 where !answer.hasPrefix("HTTP/1.1 200") {  // the server learns the client left at its next write
+            usleep(100_000)
+            let tail = try RawConnection(port: http.port)
+            tail.send("GET /v1/sessions/s1/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = tail.receive() ?? ""
+            held.append(tail)
+        }
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+    }
+
+    @Test func aWrongMethodIs405WithAllowAndACancelNeedsNoBody() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start()
+        #expect(try http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+        let wrong = try http.request("PUT", "/v1/sessions/s1")
+        #expect(wrong.status == 405 && wrong.errorCode == "method_not_allowed", "\(wrong.text)")
+        #expect(wrong.headers["allow"] == "GET, DELETE")
+        #expect(try http.request("PUT", "/v1/nothing").status == 404)
+
+        #expect(try http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches).status == 201)
+        let cancelled = try http.request("POST", "/v1/sessions/s1/turn/cancel", headers: ["Content-Length": "0"])
+        #expect(cancelled.status == 200, "\(cancelled.text)")
+    }
+}
