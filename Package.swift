@@ -80,6 +80,7 @@ let package = Package(
             name: "TurnLedgerServerTests",
             dependencies: [
                 "turnledger", "TurnLedgerServer", "TurnLedger", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),
