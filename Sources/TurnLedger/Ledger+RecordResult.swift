@@ -12,9 +12,13 @@ extension Ledger {
     /// try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: "call_2", in: "s1")
     /// ```
     ///
+    /// Recording the same result again (same outcome and parts) is a retry of a write that landed:
+    /// it returns the stored result and writes nothing, also once the turn has been committed (as
+    /// long as it is the session's newest turn with calls).
+    ///
     /// - Throws: ``LedgerError/unknownCall(sessionID:callID:)`` when the open turn has no such call;
-    ///   ``LedgerError/duplicateResult(sessionID:callID:)`` when the call has a result already (the first is kept);
-    ///   ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
+    ///   ``LedgerError/duplicateResult(sessionID:callID:)`` when the call has another result already
+    ///   (the first is kept); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
     public func recordResult(
         _ parts: [ContentPart],
@@ -49,6 +53,10 @@ extension Ledger {
         ).fetchOne(db)
         guard let position else {
             guard try openTurnRecord(db, in: session) != nil else {
+                // A retry whose first attempt landed, and whose turn was committed since.
+                if let landed = try landedResult(db, in: session, for: callID, outcome: outcome, parts: encodedParts) {
+                    return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: landed)
+                }
                 throw LedgerError.noOpenTurn(sessionID: sessionID)
             }
             throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
@@ -63,8 +71,35 @@ extension Ledger {
         do {
             try record.insert(db)
         } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
+            // The same result again is a retry of a write that landed: it returns the first.
+            let stored = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT outcome, parts, recordedAt FROM openResult WHERE sessionKey = ? AND position = ?"),
+                arguments: [session.key, position])
+            if let stored, stored[0] == outcome.rawValue, try stored.text(at: 1) == encodedParts,
+                let recordedAt = Timestamp.parse(stored[2])
+            {
+                return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: recordedAt)
+            }
             throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
         }
         return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: record.recordedAt)
+    }
+
+    /// When the session's newest committed turn holds this very result for `callID`, the time it
+    /// was recorded.
+    private static func landedResult(
+        _ db: Database, in session: SessionRef, for callID: String, outcome: ToolOutcome, parts: String
+    ) throws -> Date? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT outcome, parts, recordedAt FROM toolResult
+                    WHERE sessionKey = ?1 AND callId = CAST(?2 AS TEXT)
+                      AND turnSeq = (SELECT max(seq) FROM entry WHERE sessionKey = ?1 AND callCount > 0)
+                    """),
+            arguments: [session.key, Data(callID.utf8)])
+        guard let row, row[0] == outcome.rawValue, try row.text(at: 1) == parts else { return nil }
+        return Timestamp.parse(row[2])
     }
 }

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int
     /// Live tails open at once per tenant (the open service counts as one tenant); past it `429`.
     public var maxTailsPerTenant: Int
+    /// The tenant whose keys may read `/metrics` (whole-service figures); nil: no key may, only
+    /// the open service shows them.
+    public var metricsTenant: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -23,7 +26,8 @@ public struct ServerConfiguration: Sendable {
         tailHeartbeatSeconds: Int = 15,
         idleTimeoutSeconds: Int = 60,
         maxConnections: Int = 4096,
-        maxTailsPerTenant: Int = 256
+        maxTailsPerTenant: Int = 256,
+        metricsTenant: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -32,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxConnections = maxConnections
         self.maxTailsPerTenant = maxTailsPerTenant
+        self.metricsTenant = metricsTenant
     }
 
     /// Whether the address only accepts connections from this machine.

@@ -95,6 +95,25 @@ import Testing
         #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
     }
 
+    @Test func metricsAreForTheOperatorsTenantOnly() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        func key(_ tenant: String) throws -> String {
+            let created = try server.cli("keys", "create", "--tenant", tenant)
+            return try #require(
+                (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"]
+                    as? String)
+        }
+        let acme = try key("acme")
+        let ops = try key("ops")
+        var http = try server.start("--metrics-tenant", "ops")
+        http.bearer = acme
+        #expect(try http.get("/metrics").status == 404)
+        http.bearer = ops
+        let metrics = try http.get("/metrics")
+        #expect(metrics.status == 200 && metrics.text.contains("turnledger_"), "\(metrics.text.prefix(200))")
+    }
+
     @Test func aWrongMethodIs405WithAllowAndACancelNeedsNoBody() throws {
         let server = try ServerProcess()
         defer { server.remove() }

@@ -112,6 +112,28 @@ import TurnLedger
         #expect(result.outcome == .success)
     }
 
+    @Test func theSameResultAgainIsARetryThatReturnsTheFirstBeforeAndAfterTheCommit() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Fixtures.startSession("s1", in: ledger)
+        try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia])
+        let first = try await ledger.recordResult([.text("18°C")], for: Fixtures.weather.id, in: "s1")
+        let retried = try await ledger.recordResult([.text("18°C")], for: Fixtures.weather.id, in: "s1")
+        #expect(retried == first)  // the stored result, its time included
+        try await ledger.recordResult([.text("403")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
+        try await ledger.commitTurn(in: "s1")
+
+        // The response of the last result was lost, the client retries after the commit: it landed.
+        let late = try await ledger.recordResult([.text("403")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
+        #expect(late.recordedAt <= Date() && late.parts == [.text("403")])
+        await #expect(throws: LedgerError.noOpenTurn(sessionID: "s1")) {
+            try await ledger.recordResult([.text("other")], for: Fixtures.wikipedia.id, in: "s1")
+        }
+        #expect(try await ledger.entries(in: "s1").count == 5)  // nothing written twice
+        #expect(try await ledger.verify().problems == [])
+    }
+
     @Test func aResultForAnUnknownCallIsRefused() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -9,7 +9,11 @@ extension LedgerAPI {
         router.head("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"])
         }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { _, context in
+            // Figures of the whole service: not for every tenant's key.
+            if let tenant = context.tenant, tenant != configuration.metricsTenant {
+                throw APIError(status: .notFound, code: "route_not_found", message: "No such route.")
+            }
             let openTurns = try await ledger.openTurns().count
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -27,6 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections open at once; more wait in the listen backlog.") var maxConnections = 4096
     @Option(help: "Live tails open at once per tenant (more: 429).") var maxTailsPerTenant = 256
     @Option(help: "Seconds between keep-alive comments on an idle live tail.") var tailHeartbeat = 15
+    @Option(help: "The tenant whose API keys may read /metrics (default: none; the open service shows it).")
+    var metricsTenant: String?
 
     func run() async throws {
         let ledger = try options.openLedger {
@@ -38,7 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         let open = try await !ledger.hasActiveAPIKeys()
         let configuration = ServerConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, tailHeartbeatSeconds: tailHeartbeat,
-            idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, maxTailsPerTenant: maxTailsPerTenant)
+            idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, maxTailsPerTenant: maxTailsPerTenant,
+            metricsTenant: metricsTenant)
         do {
             let app = try await LedgerServer.application(ledger: ledger, configuration: configuration, logger: logger) {
                 bound in
