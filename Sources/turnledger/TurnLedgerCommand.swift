@@ -32,6 +32,7 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             VerifyCommand.self,
             DemoCommand.self,
             BenchCommand.self,
+            LoadCommand.self,
             ScaleBenchCommand.self,
         ]
     )
