@@ -91,6 +91,11 @@ import Testing
         let broken = try http.post("/v1/sessions/s1/forks", #"{"id":"f","at":"#)
         #expect(broken.status == 422 && broken.text.contains("not valid JSON"), "\(broken.text)")
 
+        // Times are RFC 3339 date-times, whatever their offset or year; an empty tool is refused.
+        #expect(try http.get("/v1/tools/stats?since=0336-01-26T01%3A09%3A45.558%2B21%3A05").status == 200)
+        #expect(try http.get("/v1/tools/stats?since=2026-13-01T00%3A00%3A00Z").status == 422)
+        #expect(try http.get("/v1/search?q=x&tool=").status == 422)
+
         // The CLI's help lists the durability spellings it accepts.
         let help = try server.cli("verify", "--help")
         #expect(help.stdout.contains("power-loss") && !help.stdout.contains("powerLoss"), "\(help.stdout)")

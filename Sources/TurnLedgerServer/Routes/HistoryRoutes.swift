@@ -36,6 +36,9 @@ extension LedgerAPI {
                 }
                 return role
             }
+            if let tool = request.string("tool"), tool.isEmpty {
+                throw APIError.invalidParameter("tool", "must not be empty")
+            }
             let query = SearchQuery(
                 text, sessionId: request.string("session"), tenant: context.tenant, roles: Set(roles),
                 toolName: request.string("tool"), limit: try request.integer("limit") ?? 20)

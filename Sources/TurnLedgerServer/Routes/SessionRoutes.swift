@@ -68,8 +68,8 @@ extension LedgerAPI {
 
     func date(_ request: Request, _ name: String) throws -> Date? {
         guard let text = request.string(name) else { return nil }
-        guard let date = try? Date(text, strategy: .iso8601) else {
-            throw APIError.invalidParameter(name, "'\(text)' is not an ISO 8601 time")
+        guard let date = RFC3339.date(text) else {
+            throw APIError.invalidParameter(name, "'\(text)' is not an RFC 3339 date-time such as 2026-11-30T10:00:00Z")
         }
         return date
     }
