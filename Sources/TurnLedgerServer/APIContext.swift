@@ -9,8 +9,19 @@ public struct APIContext: RequestContext {
     public var tenant: String?
     /// The id of the caller's API key, for the audit of purges; nil when open.
     public var keyID: String?
+    /// On the routes of one session (`/v1/sessions/{id}/…`): its id, percent-decoded, once
+    /// ``SessionMiddleware`` found it in the caller's tenant.
+    public var sessionID: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+    }
+
+    /// ``sessionID``, on a route of the session group.
+    func requireSessionID() throws -> String {
+        guard let sessionID else {
+            throw APIError(status: .internalServerError, code: "internal", message: "A session route outside its group.")
+        }
+        return sessionID
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import TurnLedger
 
-/// The routes of the service over one ledger. Handlers hold no SQL: each is one library call
-/// (or two: the tenant check, then the call).
+/// The routes of the service over one ledger. Handlers hold no SQL: each is one library call on
+/// the ledger scoped to the caller's tenant; the routes of one session are a group whose
+/// middleware (``SessionMiddleware``) reads the id and checks the tenant once.
 struct LedgerAPI: Sendable {
     let ledger: Ledger
     let configuration: ServerConfiguration
@@ -36,10 +37,12 @@ struct LedgerAPI: Sendable {
 
     func register(on router: Router<APIContext>) {
         registerService(on: router)
-        registerSessions(on: router)
-        registerTurns(on: router)
-        registerHistory(on: router)
-        registerEvents(on: router)
+        // The routes of one session: their middleware reads the id and checks the tenant once.
+        let session = router.group("/v1/sessions/:id").add(middleware: SessionMiddleware(api: self))
+        registerSessions(on: router, session: session)
+        registerTurns(on: router, session: session)
+        registerHistory(on: router, session: session)
+        registerEvents(on: router, session: session)
     }
 
     /// The ledger as the caller sees it: scoped to the tenant of its API key, where a session id

@@ -12,9 +12,9 @@ extension LedgerAPI {
     /// `?after=SEQ`): the stream goes on after that seq; `?from=now` starts after the last
     /// committed seq. A purge of the session sends `event: purged` and ends the stream; so do the
     /// client leaving and the server shutting down.
-    func registerEvents(on router: Router<APIContext>) {
-        router.get("/v1/sessions/:id/events") { request, context in
-            let id = try context.parameters.sessionID
+    func registerEvents(on router: Router<APIContext>, session: RouterGroup<APIContext>) {
+        session.get("events") { request, context in
+            let id = try context.requireSessionID()
             let ledger = ledger(context)
             let after: Int
             if let from = request.string("from") {

@@ -2,10 +2,9 @@ import Hummingbird
 import TurnLedger
 
 extension LedgerAPI {
-    func registerHistory(on router: Router<APIContext>) {
-        router.get("/v1/sessions/:id/entries") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+    func registerHistory(on router: Router<APIContext>, session: RouterGroup<APIContext>) {
+        session.get("entries") { request, context in
+            let id = try context.requireSessionID()
             if let asOf = try request.integer("asOf") {
                 return try json(try await ledger(context).entries(in: id, asOf: asOf))
             }
@@ -14,9 +13,8 @@ extension LedgerAPI {
                     in: id, after: try request.integer("after") ?? 0,
                     limit: try request.integer("limit") ?? 100))
         }
-        router.get("/v1/sessions/:id/context") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.get("context") { request, context in
+            let id = try context.requireSessionID()
             let name = request.string("format") ?? ProviderFormat.openAIChat.rawValue
             guard let format = ProviderFormat(rawValue: name) else {
                 throw APIError.invalidParameter(
@@ -29,7 +27,6 @@ extension LedgerAPI {
         router.get("/v1/search") { request, context in
             guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }
             guard !text.utf8.contains(0) else { throw APIError.invalidParameter("q", "must not contain a NUL character") }
-            if let session = request.string("session") { try await authorize(session, context) }
             let roles = try request.uri.queryParameters.getAll("role").map { name in
                 guard let role = Role(rawValue: name) else {
                     throw APIError.invalidParameter("role", "'\(name)' is not a role")
@@ -45,14 +42,12 @@ extension LedgerAPI {
             return try json(try await ledger(context).search(query))
         }
         router.get("/v1/tools/stats") { request, context in
-            if let session = request.string("session") { try await authorize(session, context) }
             return try json(
                 try await ledger(context).toolStats(
                     tenant: context.tenant, sessionId: request.string("session"), since: try date(request, "since")))
         }
         router.get("/v1/usage") { request, context in
             if let session = request.string("session") {
-                try await authorize(session, context)
                 return try json(try await ledger(context).usageTotals(in: session))
             }
             return try json(try await ledger(context).usageTotals(tenant: context.tenant ?? request.string("tenant")))

@@ -3,7 +3,7 @@ import Hummingbird
 import TurnLedger
 
 extension LedgerAPI {
-    func registerSessions(on router: Router<APIContext>) {
+    func registerSessions(on router: Router<APIContext>, session: RouterGroup<APIContext>) {
         router.get("/v1/sessions") { request, context in
             var metadata: [String: JSONValue] = [:]
             for (key, value) in request.uri.queryParameters where key.hasPrefix("meta.") {
@@ -23,15 +23,13 @@ extension LedgerAPI {
                 id: body.id, tenant: context.tenant, metadata: body.metadata ?? [:])
             return try json(session, status: .created)
         }
-        router.get("/v1/sessions/:id") { _, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.get { _, context in
+            let id = try context.requireSessionID()
             guard let session = try await ledger(context).session(id) else { throw LedgerError.sessionNotFound(id) }
             return try json(session)
         }
-        router.delete("/v1/sessions/:id") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.delete { request, context in
+            let id = try context.requireSessionID()
             guard let reason = request.string("reason") else {
                 throw APIError.invalidParameter("reason", "a purge needs ?reason=")
             }
@@ -40,9 +38,8 @@ extension LedgerAPI {
                 includingForks: try request.boolean("includingForks", default: false))
             return try json(records)
         }
-        router.post("/v1/sessions/:id/forks") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("forks") { request, context in
+            let id = try context.requireSessionID()
             let body = try await request.decode(ForkBody.self, limit: configuration.maxBodyBytes)
             return try json(
                 try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)

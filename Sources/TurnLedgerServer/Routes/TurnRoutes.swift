@@ -2,19 +2,17 @@ import Hummingbird
 import TurnLedger
 
 extension LedgerAPI {
-    func registerTurns(on router: Router<APIContext>) {
-        router.post("/v1/sessions/:id/entries") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+    func registerTurns(on router: Router<APIContext>, session: RouterGroup<APIContext>) {
+        session.post("entries") { request, context in
+            let id = try context.requireSessionID()
             let body = try await request.decode(AppendBody.self, limit: configuration.maxBodyBytes)
             let entry = try await ledger(context).append(
                 content(parts: body.parts, text: body.content), role: body.role, to: id,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(entry, status: .created)
         }
-        router.post("/v1/sessions/:id/summaries") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("summaries") { request, context in
+            let id = try context.requireSessionID()
             let body = try await request.decode(SummaryBody.self, limit: configuration.maxBodyBytes)
             guard body.from <= body.to else {
                 throw APIError.invalidParameter("from", "\(body.from) is after to (\(body.to))")
@@ -24,40 +22,35 @@ extension LedgerAPI {
                 role: body.role ?? .user, to: id, idempotencyKey: try request.idempotencyKey)
             return try json(entry, status: .created)
         }
-        router.get("/v1/sessions/:id/turn") { _, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.get("turn") { _, context in
+            let id = try context.requireSessionID()
             guard let turn = try await ledger(context).currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
             return try json(turn)
         }
-        router.post("/v1/sessions/:id/turn") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("turn") { request, context in
+            let id = try context.requireSessionID()
             let body = try await request.decode(OpenTurnBody.self, limit: configuration.maxBodyBytes)
             let turn = try await ledger(context).openTurn(
                 in: id, parts: content(parts: body.parts, text: body.content), calls: body.calls,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(turn, status: .created)
         }
-        router.post("/v1/sessions/:id/turn/results") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("turn/results") { request, context in
+            let id = try context.requireSessionID()
             let body = try await request.decode(ResultBody.self, limit: configuration.maxBodyBytes)
             let result = try await ledger(context).recordResult(
                 content(parts: body.parts, text: body.content), outcome: body.outcome ?? .success, for: body.callId,
                 in: id)
             return try json(result, status: .created)
         }
-        router.post("/v1/sessions/:id/turn/commit") { _, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("turn/commit") { _, context in
+            let id = try context.requireSessionID()
             let turn = try await ledger(context).commitTurn(in: id)
             metrics.recordCommit()
             return try json(turn)
         }
-        router.post("/v1/sessions/:id/turn/cancel") { request, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("turn/cancel") { request, context in
+            let id = try context.requireSessionID()
             let reason = try await request.decodeIfPresent(CancelBody.self, limit: configuration.maxBodyBytes)?.reason
             let turn =
                 if let reason { try await ledger(context).cancelTurn(in: id, reason: reason) } else {
@@ -66,9 +59,8 @@ extension LedgerAPI {
             metrics.recordCommit()
             return try json(turn)
         }
-        router.post("/v1/sessions/:id/recover") { _, context in
-            let id = try context.parameters.sessionID
-            try await authorize(id, context)
+        session.post("recover") { _, context in
+            let id = try context.requireSessionID()
             let turns = try await ledger(context).recover(sessionID: id)
             for _ in turns { metrics.recordCommit() }
             return try json(turns)
