@@ -4,11 +4,7 @@ import Testing
 /// API keys map to tenants; a tenant sees only its own sessions.
 @Suite struct AuthTests {
     private func key(_ server: ServerProcess, tenant: String) throws -> (id: String, secret: String) {
-        let created = try server.cli("keys", "create", "--tenant", tenant)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
-        let secret = try #require(object["secret"] as? String)
-        let id = try #require((object["key"] as? [String: Any])?["id"] as? String)
-        return (id, secret)
+        try server.createKey(tenant: tenant)
     }
 
     @Test func keysMapToTenantsAndATenantSeesOnlyItsOwnSessions() throws {

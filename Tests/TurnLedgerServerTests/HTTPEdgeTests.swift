@@ -60,9 +60,7 @@ import Testing
     @Test func protocolDetails() throws {
         let server = try ServerProcess()
         defer { server.remove() }
-        let created = try server.cli("keys", "create", "--tenant", "acme")
-        let key = try #require(
-            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+        let key = try server.createKey(tenant: "acme").secret
         var http = try server.start()
 
         // HEAD /healthz, and no key needed for it.

@@ -6,9 +6,7 @@ import Testing
     @Test func loadRunsTheAgentLoopOverHTTPAndReportsEachAgentCount() throws {
         let server = try ServerProcess()
         defer { server.remove() }
-        let created = try server.cli("keys", "create", "--tenant", "load")
-        let key = try #require(
-            (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"] as? String)
+        let key = try server.createKey(tenant: "load").secret
         let http = try server.start()
 
         let process = Process()

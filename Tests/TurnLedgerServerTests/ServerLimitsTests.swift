@@ -98,14 +98,8 @@ import Testing
     @Test func metricsAreForTheOperatorsTenantOnly() throws {
         let server = try ServerProcess()
         defer { server.remove() }
-        func key(_ tenant: String) throws -> String {
-            let created = try server.cli("keys", "create", "--tenant", tenant)
-            return try #require(
-                (try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])?["secret"]
-                    as? String)
-        }
-        let acme = try key("acme")
-        let ops = try key("ops")
+        let acme = try server.createKey(tenant: "acme").secret
+        let ops = try server.createKey(tenant: "ops").secret
         var http = try server.start("--metrics-tenant", "ops")
         http.bearer = acme
         #expect(try http.get("/metrics").status == 404)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// `turnledger serve` as a real child process on a free loopback port, with its own database.
 final class ServerProcess {
@@ -38,6 +39,15 @@ final class ServerProcess {
         return (
             process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
         )
+    }
+
+    /// Creates an API key of `tenant` with the CLI: its id and its secret.
+    func createKey(tenant: String) throws -> (id: String, secret: String) {
+        let created = try cli("keys", "create", "--tenant", tenant)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: Any])
+        let secret = try #require(object["secret"] as? String)
+        let id = try #require((object["key"] as? [String: Any])?["id"] as? String)
+        return (id, secret)
     }
 
     /// Starts the server and waits for its "listening on" line.

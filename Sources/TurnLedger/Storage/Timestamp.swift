@@ -3,7 +3,7 @@ import Foundation
 /// Dates as the database stores them: UTC text `YYYY-MM-DD HH:MM:SS.SSS`, the format GRDB
 /// uses. Formatting and parsing are done by hand: `DateFormatter` and `Calendar` cost more than
 /// the rest of an append.
-enum Timestamp {
+package enum Timestamp {
     /// Now, at millisecond precision, so that a date returned by a write equals the one read back.
     static func now() -> Date {
         date(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
@@ -64,8 +64,9 @@ enum Timestamp {
         return date(milliseconds: ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + milliseconds)
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm); the
+    /// server reads query times with it too.
+    package static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

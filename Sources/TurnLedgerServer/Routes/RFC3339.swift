@@ -1,4 +1,5 @@
 import Foundation
+import TurnLedger
 
 /// Times in query parameters: RFC 3339 date-times (`2026-11-30T10:00:00Z`,
 /// `2026-11-30T12:00:00.250+02:00`), any offset the grammar allows, the proleptic Gregorian
@@ -50,7 +51,7 @@ enum RFC3339 {
             return nil
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = Int(Timestamp.days(fromCivil: Int64(year), Int64(month), Int64(day)))
         let seconds = Double(days * 86_400 + hour * 3_600 + minute * 60 + second - offset) + fraction
         return Date(timeIntervalSince1970: seconds)
     }
@@ -61,15 +62,5 @@ enum RFC3339 {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
