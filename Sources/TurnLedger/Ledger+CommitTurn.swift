@@ -5,16 +5,29 @@ extension Ledger {
     /// Commits a session's open turn: the assistant entry and every result move into the log
     /// in one transaction, results in call order right after their entry.
     ///
+    /// - Parameter turnSeq: When set, the seq of the turn the caller opened: a commit of another
+    ///   turn is ``LedgerError/seqConflict(sessionID:expected:next:)``, and when that turn is
+    ///   committed already (a retry whose first attempt landed) it is returned and nothing changes.
     /// - Returns: The committed turn.
     /// - Throws: ``LedgerError/unansweredCalls(sessionID:callIDs:)`` naming every call without a
     ///   result (nothing changes); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
-    public func commitTurn(in sessionID: String) async throws -> Turn {
-        let (turn, key) = try await write { db in
+    public func commitTurn(in sessionID: String, turnSeq: Int? = nil) async throws -> Turn {
+        let (turn, key) = try await write { (db: Database) throws -> (Turn, Int64?) in
             let session = try scope.session(db, sessionID)
-            return (try Self.seal(db, try Self.requireOpenTurn(db, in: session)), session.key)
+            if let turnSeq {
+                guard let open = try Self.openTurnRecord(db, in: session) else {
+                    if let landed = try Self.committedTurn(db, in: session, at: turnSeq) { return (landed, nil) }
+                    throw LedgerError.noOpenTurn(sessionID: sessionID)
+                }
+                guard open.seq == turnSeq else {
+                    throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
+                }
+            }
+            let sealed = try Self.seal(db, try Self.requireOpenTurn(db, in: session))
+            return (sealed, session.key)
         }
-        feed.announce(key)
+        if let key { feed.announce(key) }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
     }
@@ -54,6 +67,17 @@ extension Ledger {
                 try Self.loadOpenTurn(db, record, in: session)
             }
         }
+    }
+
+    /// The committed turn whose assistant entry is at `seq` of the session's own log, if any.
+    static func committedTurn(_ db: Database, in session: SessionRef, at seq: Int) throws -> Turn? {
+        guard
+            let entry = try SQLRequest<EntryRecord>(
+                sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND seq = ? AND callCount > 0",
+                arguments: [session.key, seq], cached: true
+            ).fetchOne(db)
+        else { return nil }
+        return try committedTurn(db, entry, in: session)
     }
 
     static func requireOpenTurn(_ db: Database, in session: SessionRef) throws -> StagedTurn {

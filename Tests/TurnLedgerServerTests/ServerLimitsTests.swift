@@ -121,5 +121,16 @@ import Testing
         #expect(try http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches).status == 201)
         let cancelled = try http.request("POST", "/v1/sessions/s1/turn/cancel", headers: ["Content-Length": "0"])
         #expect(cancelled.status == 200, "\(cancelled.text)")
+
+        // A commit retried after a lost response, naming its turn with If-Match, learns it landed.
+        let opened = try http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches)
+        let seq = try #require(opened.object["seq"] as? Int)
+        for call in ["call_tK", "call_Qz"] {
+            #expect(try http.post("/v1/sessions/s1/turn/results", #"{"callId":"\#(call)","content":"ok"}"#).status == 201)
+        }
+        let commit = try http.request("POST", "/v1/sessions/s1/turn/commit", headers: ["If-Match": "\"\(seq)\""])
+        let again = try http.request("POST", "/v1/sessions/s1/turn/commit", headers: ["If-Match": "\"\(seq)\""])
+        #expect(commit.status == 200 && again.status == 200 && again.object["seq"] as? Int == seq, "\(again.text)")
+        #expect(try http.post("/v1/sessions/s1/turn/commit").status == 409)
     }
 }

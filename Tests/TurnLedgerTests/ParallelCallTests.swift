@@ -134,6 +134,27 @@ import TurnLedger
         #expect(try await ledger.verify().problems == [])
     }
 
+    @Test func aCommitNamingItsTurnIsARetryThatReturnsItOnceItLanded() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Fixtures.startSession("s1", in: ledger)
+        let opened = try await ledger.openTurn(in: "s1", calls: [Fixtures.weather])
+        try await ledger.recordResult([.text("18°C")], for: Fixtures.weather.id, in: "s1")
+        await #expect(throws: LedgerError.seqConflict(sessionID: "s1", expected: 99, next: opened.seq)) {
+            try await ledger.commitTurn(in: "s1", turnSeq: 99)
+        }
+        let committed = try await ledger.commitTurn(in: "s1", turnSeq: opened.seq)
+        // The response was lost; the retry learns the turn landed, and nothing is written again.
+        let retried = try await ledger.commitTurn(in: "s1", turnSeq: opened.seq)
+        #expect(retried == committed && retried.isCommitted)
+        await #expect(throws: LedgerError.noOpenTurn(sessionID: "s1")) { try await ledger.commitTurn(in: "s1") }
+        await #expect(throws: LedgerError.noOpenTurn(sessionID: "s1")) {
+            try await ledger.commitTurn(in: "s1", turnSeq: 1)  // not a turn with calls
+        }
+        #expect(try await ledger.entries(in: "s1").count == 4)
+    }
+
     @Test func aResultForAnUnknownCallIsRefused() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

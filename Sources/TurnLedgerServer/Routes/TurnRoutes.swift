@@ -43,9 +43,10 @@ extension LedgerAPI {
                 in: id)
             return try json(result, status: .created)
         }
-        session.post("turn/commit") { _, context in
+        session.post("turn/commit") { request, context in
             let id = try context.requireSessionID()
-            let turn = try await ledger(context).commitTurn(in: id)
+            // If-Match: the seq of the turn opened; a retry of a commit that landed returns it.
+            let turn = try await ledger(context).commitTurn(in: id, turnSeq: try request.expectedSeq())
             metrics.recordCommit()
             return try json(turn)
         }
