@@ -36,6 +36,25 @@ extension Ledger {
     }
 
     /// The rows `segment` names, as entries of `sessionID`'s history.
+    /// The committed entries with seq above `seq` (at most `limit` messages and their results);
+    /// when `seq` falls inside a turn, the rest of that turn first (its results after `seq`). The
+    /// one reading of "entries after N" for pages and tails.
+    static func entries(_ db: Database, in session: SessionRef, after seq: Int, limit: Int? = nil) throws -> [Entry] {
+        var lower = seq + 1
+        if seq >= 1, let owner = try Lineage.of(db, session).owner(of: seq),
+            let turn = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT seq, callCount FROM entry WHERE sessionKey = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"),
+                arguments: [owner, seq]),
+            (turn[0] as Int) + (turn[1] as Int) > seq
+        {
+            lower = turn[0]
+        }
+        let turnEntry = lower <= seq ? 1 : 0  // read to find its results, then left out
+        return try entries(db, in: session, seqs: lower...Int.max, limit: limit.map { $0 + turnEntry })
+            .filter { $0.seq > seq }
+    }
+
     private static func ownEntries(
         _ db: Database,
         _ segment: Lineage.Segment,

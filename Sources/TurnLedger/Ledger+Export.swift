@@ -56,10 +56,7 @@ extension Ledger {
     /// scope when nil. A scoped ledger exports no other tenant's sessions.
     private func exportScope(_ tenant: String?) throws -> TenantScope {
         guard let tenant else { return scope }
-        if case .tenant(let scoped) = scope, scoped != tenant {
-            throw LedgerError.invalidInput(
-                field: "tenant", reason: "this ledger is scoped to \(scoped.map { "tenant '\($0)'" } ?? "no tenant")")
-        }
+        try scope.requireReaches(tenant: tenant)
         return .tenant(tenant)
     }
 

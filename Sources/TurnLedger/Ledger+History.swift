@@ -47,7 +47,7 @@ extension Ledger {
         }
         return try await read { db in
             let session = try scope.session(db, sessionID)
-            let entries = try Self.entries(db, in: session, seqs: (after + 1)...Int.max, limit: limit)
+            let entries = try Self.entries(db, in: session, after: after, limit: limit)
             let last = entries.last?.seq ?? after
             let more = try Self.nextSeq(db, in: session) > last + 1
             return EntryPage(entries: entries, nextAfter: more ? last : nil)

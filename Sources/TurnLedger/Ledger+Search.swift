@@ -47,9 +47,9 @@ extension Ledger {
                 conditions.append("d.sessionKey IN (SELECT key FROM session WHERE tenant = ?)")
                 filters += [tenant]
             }
-            if case .tenant(let tenant) = scope {
-                conditions.append("d.sessionKey IN (SELECT key FROM session WHERE tenant IS ?)")
-                filters += [tenant]
+            if let scoped = scope.keyFilter("d.sessionKey") {
+                conditions.append(scoped.sql)
+                filters += scoped.arguments
             }
             if !query.roles.isEmpty {
                 let roles = query.roles.map(\.rawValue).sorted()

@@ -47,9 +47,9 @@ extension Ledger {
             conditions.append("(s.lastActivityAt, s.id) < (?, ?)")
             arguments += [cursor.lastActivityAt, cursor.id]
         }
-        if case .tenant(let tenant) = scope {
-            conditions.append("s.tenant IS ?")
-            arguments += [tenant]
+        if case .tenant = scope {
+            conditions.append(scope.sessionFilter.sql)
+            arguments += scope.sessionFilter.arguments
         }
         let sql = """
             SELECT \(SessionRecord.columns), s.lastActivityAt,
@@ -96,10 +96,7 @@ extension Ledger {
 
     /// The token usage of every session of a tenant (nil: the sessions without a tenant).
     public func usageTotals(tenant: String?) async throws -> UsageTotals {
-        if case .tenant(let scoped) = scope, scoped != tenant {
-            throw LedgerError.invalidInput(
-                field: "tenant", reason: "this ledger is scoped to \(scoped.map { "tenant '\($0)'" } ?? "no tenant")")
-        }
+        try scope.requireReaches(tenant: tenant)
         return try await read { db in
             try Self.usageTotals(
                 db, sql: "WHERE sessionKey IN (SELECT key FROM session WHERE tenant IS ?)", arguments: [tenant])

@@ -18,9 +18,9 @@ extension Ledger {
             conditions.append("c.sessionKey IN (SELECT key FROM session WHERE tenant = ?)")
             arguments += [tenant]
         }
-        if case .tenant(let tenant) = scope {
-            conditions.append("c.sessionKey IN (SELECT key FROM session WHERE tenant IS ?)")
-            arguments += [tenant]
+        if let scoped = scope.keyFilter("c.sessionKey") {
+            conditions.append(scoped.sql)
+            arguments += scoped.arguments
         }
         if let since {
             conditions.append("e.createdAt >= ?")

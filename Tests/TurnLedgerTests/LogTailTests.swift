@@ -47,6 +47,10 @@ import Testing
         #expect(try await next(2, of: &events).map(\.seq) == [5, 6])
         var fork = try await temp.ledger.tail("f", after: 3).makeAsyncIterator()  // inside an inherited turn
         #expect(try await next(3, of: &fork).map(\.seq) == [4, 5, 6])
+        // A page after a seq inside a turn reads the same way (one library call for both).
+        let page = try await temp.ledger.entries(in: "s1", after: 3, limit: 1)
+        #expect(page.entries.map(\.seq) == [4, 5, 6] && page.nextAfter == nil)
+        #expect(try await temp.ledger.entries(in: "s1", after: 2, limit: 1).entries.map(\.seq) == [3, 4, 5])
     }
 
     @Test func aPurgeEndsTheTailAndAQuietLogSaysSo() async throws {

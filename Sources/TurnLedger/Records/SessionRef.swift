@@ -48,17 +48,26 @@ extension TenantScope {
         }
     }
 
+    /// An SQL condition that keeps the rows whose `column` holds the key of a session in scope,
+    /// and its arguments; nil when every session is.
+    func keyFilter(_ column: String) -> (sql: String, arguments: StatementArguments)? {
+        guard case .tenant(let tenant) = self else { return nil }
+        return ("\(column) IN (SELECT key FROM session WHERE tenant IS ?)", [tenant])
+    }
+
+    /// Throws ``LedgerError/invalidInput(field:reason:)`` when the caller names a tenant this
+    /// scope does not reach.
+    func requireReaches(tenant: String?) throws {
+        if case .tenant(let scoped) = self, scoped != tenant {
+            throw LedgerError.invalidInput(
+                field: "tenant", reason: "this ledger is scoped to \(scoped.map { "tenant '\($0)'" } ?? "no tenant")")
+        }
+    }
+
     /// The tenant a session created in this scope takes, given the one the caller asked for.
     func tenantForNewSession(_ asked: String?) throws -> String? {
-        switch self {
-        case .all:
-            return asked
-        case .tenant(let tenant):
-            guard asked == nil || asked == tenant else {
-                throw LedgerError.invalidInput(
-                    field: "tenant", reason: "this ledger is scoped to \(tenant.map { "tenant '\($0)'" } ?? "no tenant")")
-            }
-            return tenant
-        }
+        guard case .tenant(let tenant) = self else { return asked }
+        if asked != nil { try requireReaches(tenant: asked) }
+        return tenant
     }
 }

@@ -74,20 +74,4 @@ extension Ledger {
         continuation.onTermination = { _ in producer.cancel() }
         return LogTail(stream: stream, producer: producer)
     }
-
-    /// The committed entries with seq above `seq`; when `seq` falls inside a turn, the rest of
-    /// that turn first (its results after `seq`).
-    static func entries(_ db: Database, in session: SessionRef, after seq: Int) throws -> [Entry] {
-        var lower = seq + 1
-        if seq >= 1, let owner = try Lineage.of(db, session).owner(of: seq),
-            let turn = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT seq, callCount FROM entry WHERE sessionKey = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"),
-                arguments: [owner, seq]),
-            (turn[0] as Int) + (turn[1] as Int) > seq
-        {
-            lower = turn[0]
-        }
-        return try entries(db, in: session, seqs: lower...Int.max).filter { $0.seq > seq }
-    }
 }
