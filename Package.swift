@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "turnledger", "TurnLedgerServer", "TurnLedger", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,12 +1,13 @@
 /// How a ledger opens its database file.
 public struct LedgerConfiguration: Sendable, Equatable {
     /// What a write has survived once it returns.
+    /// Raw values are the spellings the CLI and documentation use.
     public enum Durability: String, Sendable, Equatable, CaseIterable {
         /// WAL with `synchronous=NORMAL`: an acknowledged write survives a crash of the process;
         /// the last writes before a power loss or OS crash may be rolled back (never torn).
-        case processCrash
+        case processCrash = "process-crash"
         /// WAL with `synchronous=FULL`: an acknowledged write also survives a power loss.
-        case powerLoss
+        case powerLoss = "power-loss"
 
         /// The SQLite `synchronous` level it sets on the writer connection: `NORMAL` or `FULL`.
         public var synchronous: String { self == .powerLoss ? "FULL" : "NORMAL" }

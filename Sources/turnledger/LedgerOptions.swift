@@ -48,22 +48,5 @@ struct LedgerOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-extension LedgerConfiguration.Durability: ExpressibleByArgument {
-    /// The spellings the option takes, which `--help` lists (not the Swift case names).
-    public static var allValueStrings: [String] { ["process-crash", "power-loss"] }
-
-    public var defaultValueDescription: String {
-        switch self {
-        case .processCrash: "process-crash"
-        case .powerLoss: "power-loss"
-        }
-    }
-
-    public init?(argument: String) {
-        switch argument {
-        case "process-crash": self = .processCrash
-        case "power-loss": self = .powerLoss
-        default: return nil
-        }
-    }
-}
+/// Parsed and listed by its raw values, `process-crash` and `power-loss`.
+extension LedgerConfiguration.Durability: ExpressibleByArgument {}

@@ -97,5 +97,7 @@ import Testing
         // The CLI's help lists the durability spellings it accepts.
         let help = try server.cli("verify", "--help")
         #expect(help.stdout.contains("power-loss") && !help.stdout.contains("powerLoss"), "\(help.stdout)")
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")  // help wraps lines
+        #expect(words.contains("default: process-crash)") && !words.contains("processCrash"), "\(help.stdout)")
     }
 }

@@ -16,16 +16,19 @@ extension LedgerAPI {
         session.get("events") { request, context in
             let id = try context.requireSessionID()
             let ledger = ledger(context)
+            // Each is checked even when another wins: a reconnecting browser sends Last-Event-ID
+            // with the URL it first used, so the header goes before ?after.
+            let lastEventID = try request.lastEventID()
+            let afterParameter = try request.integer("after")
+            if let afterParameter, afterParameter < 0 {
+                throw APIError.invalidParameter("after", "must be 0 or more, not \(afterParameter)")
+            }
             let after: Int
             if let from = request.string("from") {
                 guard from == "now" else { throw APIError.invalidParameter("from", "'\(from)' is not now") }
                 after = try await ledger.nextSeq(in: id) - 1
             } else {
-                let header = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.string("after") ?? "0"
-                guard let lastSeen = Int(header), lastSeen >= 0 else {
-                    throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")
-                }
-                after = lastSeen
+                after = lastEventID ?? afterParameter ?? 0
             }
             let slot = try tails.take(for: context.tenant)
             let tail: LogTail
@@ -69,5 +72,16 @@ extension LedgerAPI {
             let data = String(decoding: try JSONCoding.encoder.encode(["sessionId": sessionID]), as: UTF8.self)
             return "event: purged\ndata: \(data)\n\n"
         }
+    }
+}
+
+extension Request {
+    /// The seq of a `Last-Event-ID` header, nil when absent.
+    fileprivate func lastEventID() throws -> Int? {
+        guard let header = headers[HTTPField.Name("Last-Event-ID")!] else { return nil }
+        guard let seq = Int(header), seq >= 0 else {
+            throw APIError.invalidParameter("Last-Event-ID", "'\(header)' is not a seq")
+        }
+        return seq
     }
 }

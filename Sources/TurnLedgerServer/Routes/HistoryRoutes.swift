@@ -6,7 +6,11 @@ extension LedgerAPI {
         session.get("entries") { request, context in
             let id = try context.requireSessionID()
             if let asOf = try request.integer("asOf") {
-                return try json(try await ledger(context).entries(in: id, asOf: asOf))
+                // The whole history as it stood at asOf: one page, of the same shape as any other.
+                for name in ["after", "limit"] where request.string(name) != nil {
+                    throw APIError.invalidParameter(name, "is not taken with asOf, which reads the whole history as it stood")
+                }
+                return try json(EntryPage(entries: try await ledger(context).entries(in: id, asOf: asOf), nextAfter: nil))
             }
             return try json(
                 try await ledger(context).entries(

@@ -4,27 +4,27 @@ import Hummingbird
 import TurnLedger
 
 /// Bodies of the write routes. Content is `parts` (the library's content parts) or `content`
-/// (a plain text shorthand).
+/// (a plain text shorthand), never both.
 struct CreateSessionBody: Decodable {
     var id: String
     var metadata: [String: JSONValue]?
 }
 
-struct AppendBody: Decodable {
+struct AppendBody: ContentBody {
     var role: Role
     var parts: [ContentPart]?
     var content: String?
     var usage: TokenUsage?
 }
 
-struct OpenTurnBody: Decodable {
+struct OpenTurnBody: ContentBody {
     var parts: [ContentPart]?
     var content: String?
     var calls: [ToolCall]
     var usage: TokenUsage?
 }
 
-struct ResultBody: Decodable {
+struct ResultBody: ContentBody {
     var callId: String
     var outcome: ToolOutcome?
     var parts: [ContentPart]?
@@ -35,7 +35,7 @@ struct CancelBody: Decodable {
     var reason: String?
 }
 
-struct SummaryBody: Decodable {
+struct SummaryBody: ContentBody {
     var from: Int
     var to: Int
     var role: Role?
@@ -49,9 +49,23 @@ struct ForkBody: Decodable {
     var metadata: [String: JSONValue]?
 }
 
-/// The content of a body: `parts`, else `content` as one text part, else none.
-func content(parts: [ContentPart]?, text: String?) -> [ContentPart] {
-    parts ?? text.map { [.text($0)] } ?? []
+/// A body whose content is `parts` or `content` (one text part).
+protocol ContentBody: Decodable {
+    var parts: [ContentPart]? { get }
+    var content: String? { get }
+}
+
+extension ContentBody {
+    /// `parts`, or `content` as one text part, or none; a body with both is refused (422) rather
+    /// than one of them silently dropped.
+    func contentParts() throws -> [ContentPart] {
+        switch (parts, content) {
+        case (let parts?, nil): parts
+        case (nil, let text?): [.text(text)]
+        case (nil, nil): []
+        case (.some, .some): throw LedgerError.invalidInput(field: "content", reason: "give parts or content, not both")
+        }
+    }
 }
 
 extension Request {
@@ -116,11 +130,16 @@ extension Request {
         uri.queryParameters[name[...]].map(String.init)
     }
 
-    /// The expected seq of an `If-Match` header (`"5"` or `5`), nil when absent.
+    /// The expected seq of an `If-Match` header, nil when absent: `"5"`, `5` or `W/"5"` (a seq of
+    /// 1 to 18 digits, as the OpenAPI pattern says); anything else is 422.
     func expectedSeq() throws -> Int? {
         guard let header = headers[.ifMatch] else { return nil }
-        let text = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
-        guard let seq = Int(text) else {
+        var text = Substring(header)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        if text.count >= 2, text.first == "\"", text.last == "\"" { text = text.dropFirst().dropLast() }
+        guard (1...18).contains(text.count), text.first != "0", text.allSatisfy({ ("0"..."9").contains($0) }),
+            let seq = Int(text)
+        else {
             throw APIError.invalidParameter("If-Match", "'\(header)' is not a seq such as \"5\"")
         }
         return seq

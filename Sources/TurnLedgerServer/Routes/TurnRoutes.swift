@@ -7,7 +7,7 @@ extension LedgerAPI {
             let id = try context.requireSessionID()
             let body = try await request.decode(AppendBody.self, limit: configuration.maxBodyBytes)
             let entry = try await ledger(context).append(
-                content(parts: body.parts, text: body.content), role: body.role, to: id,
+                try body.contentParts(), role: body.role, to: id,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(entry, status: .created)
         }
@@ -18,7 +18,7 @@ extension LedgerAPI {
                 throw APIError.invalidParameter("from", "\(body.from) is after to (\(body.to))")
             }
             let entry = try await ledger(context).appendSummary(
-                content(parts: body.parts, text: body.content), covering: body.from...body.to,
+                try body.contentParts(), covering: body.from...body.to,
                 role: body.role ?? .user, to: id, idempotencyKey: try request.idempotencyKey)
             return try json(entry, status: .created)
         }
@@ -31,7 +31,7 @@ extension LedgerAPI {
             let id = try context.requireSessionID()
             let body = try await request.decode(OpenTurnBody.self, limit: configuration.maxBodyBytes)
             let turn = try await ledger(context).openTurn(
-                in: id, parts: content(parts: body.parts, text: body.content), calls: body.calls,
+                in: id, parts: try body.contentParts(), calls: body.calls,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
             return try json(turn, status: .created)
         }
@@ -39,7 +39,7 @@ extension LedgerAPI {
             let id = try context.requireSessionID()
             let body = try await request.decode(ResultBody.self, limit: configuration.maxBodyBytes)
             let result = try await ledger(context).recordResult(
-                content(parts: body.parts, text: body.content), outcome: body.outcome ?? .success, for: body.callId,
+                try body.contentParts(), outcome: body.outcome ?? .success, for: body.callId,
                 in: id)
             return try json(result, status: .created)
         }
