@@ -15,7 +15,8 @@ public enum LedgerServer {
     /// The application, ready to `runService()`.
     ///
     /// - Parameter onRunning: Called with the bound port once the server listens (useful with port 0).
-    /// - Throws: ``StartError`` when the store has no API key and the address is not loopback.
+    /// - Throws: ``StartError`` when the store has no API key and the address is not loopback, or
+    ///   when the open-file limit cannot make room for `maxConnections`.
     public static func application(
         ledger: Ledger,
         configuration: ServerConfiguration,
@@ -28,6 +29,7 @@ public enum LedgerServer {
                 description: "Refusing to serve \(configuration.host) without API keys: the store has none. "
                     + "Create one with `turnledger keys create --tenant T`, or listen on 127.0.0.1.")
         }
+        try DescriptorLimit.makeRoom(for: configuration.maxConnections)
         let router = Router(context: APIContext.self)
         let metrics = ServiceMetrics()
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
@@ -39,12 +41,15 @@ public enum LedgerServer {
         ).register(on: router)
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird's own per-request lines
+        let gate = ConnectionGate(limit: configuration.maxConnections)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+            server: HTTPServerBuilder { responder in
+                LimitedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), gate: gate)
+            },
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "TurnLedger",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "TurnLedger"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
             logger: quiet
         )

@@ -10,8 +10,9 @@ public struct ServerConfiguration: Sendable {
     /// request head or body part: idle keep-alive connections, and clients that send their
     /// request head slower than this. A response being written (a live tail) is never cut.
     public var idleTimeoutSeconds: Int
-    /// Connections open at once; past it new ones wait in the listen backlog until one closes,
-    /// so the server keeps its descriptors and stays responsive to the connections it has.
+    /// Connections open at once; past it a new one is answered `503 too_many_connections` at
+    /// once and closed, so the server keeps its descriptors and stays responsive to the
+    /// connections it has.
     public var maxConnections: Int
     /// Live tails open at once per tenant (the open service counts as one tenant); past it `429`.
     public var maxTailsPerTenant: Int

@@ -59,19 +59,74 @@ import Testing
         #expect(try http.get("/healthz").status == 200)  // and the server serves on
     }
 
-    @Test func connectionsPastTheMaximumWaitUntilOneCloses() throws {
+    @Test func connectionsPastTheMaximumAreRefusedAtOnceAndTheServerStaysResponsive() throws {
         let server = try ServerProcess()
         defer { server.remove() }
         let http = try server.start("--max-connections", "2")
         var held = [try RawConnection(port: http.port), try RawConnection(port: http.port)]
         usleep(200_000)
-        let waiting = try RawConnection(port: http.port, timeout: 1)
-        waiting.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        #expect(waiting.receive() == nil)  // not served while two are open
-        held.removeAll()  // closes them
+        let refused = try RawConnection(port: http.port, timeout: 2)
+        refused.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let start = Date()
+        let answer = refused.receive() ?? ""
+        #expect(answer.hasPrefix("HTTP/1.1 503") && answer.contains("too_many_connections"), "\(answer)")
+        #expect(Date().timeIntervalSince(start) < 1.5, "refused at once, not after a wait")
+        held[0].send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")  // the two it has are still served
+        #expect(held[0].receive()?.hasPrefix("HTTP/1.1 200") == true)
+        held.removeAll()  // closes them: new connections are served again
         var reply = ""
-        for _ in 0..<10 where reply.isEmpty { reply = waiting.receive() ?? "" }
+        for _ in 0..<20 where !reply.hasPrefix("HTTP/1.1 200") {
+            usleep(100_000)
+            let next = try RawConnection(port: http.port, timeout: 2)
+            next.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            reply = next.receive() ?? ""
+        }
         #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply)")
+    }
+
+    /// The issue's finding: thousands of connections (up to the descriptor limit) stalled the
+    /// server. With the gate, connections past the limit are answered and closed, the held ones
+    /// are still served, and the idle server burns no CPU.
+    @Test func aThousandConnectionsPastTheLimitNeitherStallNorSpinTheServer() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--max-connections", "100")
+        var held: [RawConnection] = []
+        var refused = 0
+        for _ in 0..<1_100 {
+            let connection = try RawConnection(port: http.port, timeout: 2)
+            held.append(connection)
+        }
+        usleep(500_000)
+        for connection in held.suffix(200) {
+            if connection.receive()?.hasPrefix("HTTP/1.1 503") == true { refused += 1 }
+        }
+        #expect(refused == 200, "the last 200 of 1,100 connections are refused at once")
+        held[0].send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(held[0].receive()?.hasPrefix("HTTP/1.1 200") == true, "a held connection is still served")
+        let cpuBefore = try Self.cpuSeconds(of: server.process.processIdentifier)
+        sleep(2)
+        let cpuAfter = try Self.cpuSeconds(of: server.process.processIdentifier)
+        #expect(cpuAfter - cpuBefore < 0.5, "an idle server with 100 open connections does not spin: \(cpuAfter - cpuBefore) s")
+    }
+
+    @Test func aConnectionLimitPastWhatTheSystemAllowsIsRefusedAtStart() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        do {
+            _ = try server.start("--max-connections", "100000000")
+            Issue.record("the server started")
+        } catch ServerProcessError.exited(let stderr) {
+            #expect(stderr.contains("--max-connections 100000000 needs") && stderr.contains("ulimit"), "\(stderr)")
+        }
+    }
+
+    /// User and system CPU time of a process so far, from /proc.
+    private static func cpuSeconds(of pid: Int32) throws -> Double {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)  // utime, stime (fields 14, 15)
+        return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     @Test func tailsPerTenantAreBoundedAndAClosedTailGivesItsSlotBack() throws {

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The longest session id, tenant, key or call id, in bytes (longer: 422).") var maxIdLength = 512
     @Option(help: "Seconds before a connection without a request in progress (or sending its head that slowly) is closed.")
     var idleTimeout = 60
-    @Option(help: "Connections open at once; more wait in the listen backlog.") var maxConnections = 4096
+    @Option(help: "Connections open at once; past it a new one gets 503 at once and is closed.") var maxConnections = 4096
     @Option(help: "Live tails open at once per tenant (more: 429).") var maxTailsPerTenant = 256
     @Option(help: "Seconds between keep-alive comments on an idle live tail.") var tailHeartbeat = 15
     @Option(help: "The tenant whose API keys may read /metrics (default: none; the open service shows it).")
