@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -12,6 +13,9 @@ public struct APIContext: RequestContext {
     /// On the routes of one session (`/v1/sessions/{id}/…`): its id, percent-decoded, once
     /// ``SessionMiddleware`` found it in the caller's tenant.
     public var sessionID: String?
+
+    /// Encodes what handlers return (``ResponseEncodable`` values): sorted keys, ISO 8601 dates.
+    public var responseEncoder: JSONEncoder { JSONCoding.encoder }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -58,17 +58,14 @@ struct LedgerAPI: Sendable {
         guard context.tenant != nil else { return }  // open: each call names what it cannot find
         guard try await ledger(context).session(id) != nil else { throw LedgerError.sessionNotFound(id) }
     }
-
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        .json(try JSONCoding.encoder.encode(value), status: status)
-    }
 }
 
 extension Response {
-    /// A response whose body is JSON text already made.
+    /// A response whose body is JSON text already made (a rendered context, the OpenAPI
+    /// document, an error), with the content type of the values handlers return.
     static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"],
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -10,9 +10,9 @@ extension LedgerAPI {
                 for name in ["after", "limit"] where request.string(name) != nil {
                     throw APIError.invalidParameter(name, "is not taken with asOf, which reads the whole history as it stood")
                 }
-                return try json(EntryPage(entries: try await ledger(context).entries(in: id, asOf: asOf), nextAfter: nil))
+                return EntryPage(entries: try await ledger(context).entries(in: id, asOf: asOf), nextAfter: nil)
             }
-            return try json(
+            return (
                 try await ledger(context).entries(
                     in: id, after: try request.integer("after") ?? 0,
                     limit: try request.integer("limit") ?? 100))
@@ -43,18 +43,18 @@ extension LedgerAPI {
             let query = SearchQuery(
                 text, sessionId: request.string("session"), tenant: context.tenant, roles: Set(roles),
                 toolName: request.string("tool"), limit: try request.integer("limit") ?? 20)
-            return try json(try await ledger(context).search(query))
+            return try await ledger(context).search(query)
         }
         router.get("/v1/tools/stats") { request, context in
-            return try json(
+            return (
                 try await ledger(context).toolStats(
                     tenant: context.tenant, sessionId: request.string("session"), since: try date(request, "since")))
         }
         router.get("/v1/usage") { request, context in
             if let session = request.string("session") {
-                return try json(try await ledger(context).usageTotals(in: session))
+                return try await ledger(context).usageTotals(in: session)
             }
-            return try json(try await ledger(context).usageTotals(tenant: context.tenant ?? request.string("tenant")))
+            return try await ledger(context).usageTotals(tenant: context.tenant ?? request.string("tenant"))
         }
     }
 }

@@ -4,10 +4,10 @@ import TurnLedger
 extension LedgerAPI {
     func registerService(on router: Router<APIContext>) {
         router.get("/healthz") { _, _ in
-            try json(["status": "ok"])
+            ["status": "ok"]
         }
         router.head("/healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"])
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"])
         }
         router.get("/metrics") { _, context in
             // Figures of the whole service: not for every tenant's key.

@@ -15,18 +15,18 @@ extension LedgerAPI {
                 tenant: context.tenant, metadata: metadata,
                 activeSince: try date(request, "activeSince"), activeBefore: try date(request, "activeBefore"),
                 limit: try request.integer("limit") ?? 50, cursor: request.string("cursor"))
-            return try json(try await ledger(context).sessions(matching: query))
+            return try await ledger(context).sessions(matching: query)
         }
         router.post("/v1/sessions") { request, context in
             let body = try await request.decode(CreateSessionBody.self, limit: configuration.maxBodyBytes)
             let session = try await ledger(context).createSession(
                 id: body.id, tenant: context.tenant, metadata: body.metadata ?? [:])
-            return try json(session, status: .created)
+            return EditedResponse(status: .created, response: session)
         }
         session.get { _, context in
             let id = try context.requireSessionID()
             guard let session = try await ledger(context).session(id) else { throw LedgerError.sessionNotFound(id) }
-            return try json(session)
+            return session
         }
         session.delete { request, context in
             let id = try context.requireSessionID()
@@ -36,13 +36,13 @@ extension LedgerAPI {
             let records = try await ledger(context).purge(
                 id, reason: reason, requestedBy: context.keyID.map { "api-key:\($0)" } ?? "http (open)",
                 includingForks: try request.boolean("includingForks", default: false))
-            return try json(records)
+            return records
         }
         session.post("forks") { request, context in
             let id = try context.requireSessionID()
             let body = try await request.decode(ForkBody.self, limit: configuration.maxBodyBytes)
-            return try json(
-                try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]), status: .created)
+            return EditedResponse(status: .created, response: 
+                try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]))
         }
         router.get("/v1/export") { _, context in
             // The snapshot goes to a file first, so a slow client never keeps a read transaction open.

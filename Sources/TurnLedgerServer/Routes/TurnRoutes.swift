@@ -9,7 +9,7 @@ extension LedgerAPI {
             let entry = try await ledger(context).append(
                 try body.contentParts(), role: body.role, to: id,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
-            return try json(entry, status: .created)
+            return EditedResponse(status: .created, response: entry)
         }
         session.post("summaries") { request, context in
             let id = try context.requireSessionID()
@@ -20,12 +20,12 @@ extension LedgerAPI {
             let entry = try await ledger(context).appendSummary(
                 try body.contentParts(), covering: body.from...body.to,
                 role: body.role ?? .user, to: id, idempotencyKey: try request.idempotencyKey)
-            return try json(entry, status: .created)
+            return EditedResponse(status: .created, response: entry)
         }
         session.get("turn") { _, context in
             let id = try context.requireSessionID()
             guard let turn = try await ledger(context).currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
-            return try json(turn)
+            return turn
         }
         session.post("turn") { request, context in
             let id = try context.requireSessionID()
@@ -33,7 +33,7 @@ extension LedgerAPI {
             let turn = try await ledger(context).openTurn(
                 in: id, parts: try body.contentParts(), calls: body.calls,
                 expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey, usage: body.usage)
-            return try json(turn, status: .created)
+            return EditedResponse(status: .created, response: turn)
         }
         session.post("turn/results") { request, context in
             let id = try context.requireSessionID()
@@ -41,14 +41,14 @@ extension LedgerAPI {
             let result = try await ledger(context).recordResult(
                 try body.contentParts(), outcome: body.outcome ?? .success, for: body.callId,
                 in: id)
-            return try json(result, status: .created)
+            return EditedResponse(status: .created, response: result)
         }
         session.post("turn/commit") { request, context in
             let id = try context.requireSessionID()
             // If-Match: the seq of the turn opened; a retry of a commit that landed returns it.
             let turn = try await ledger(context).commitTurn(in: id, turnSeq: try request.expectedSeq())
             metrics.recordCommit()
-            return try json(turn)
+            return turn
         }
         session.post("turn/cancel") { request, context in
             let id = try context.requireSessionID()
@@ -58,13 +58,13 @@ extension LedgerAPI {
                     try await ledger(context).cancelTurn(in: id)
                 }
             metrics.recordCommit()
-            return try json(turn)
+            return turn
         }
         session.post("recover") { _, context in
             let id = try context.requireSessionID()
             let turns = try await ledger(context).recover(sessionID: id)
             for _ in turns { metrics.recordCommit() }
-            return try json(turns)
+            return turns
         }
     }
 }
