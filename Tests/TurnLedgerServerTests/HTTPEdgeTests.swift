@@ -1,53 +1,9 @@
 import Foundation
 import Testing
 
-/// What clients in other languages send that the service got wrong (issue 14): ids in the path
-/// as percent-encoded UTF-8, NUL in a query, protocol details. A real server on loopback.
+/// What clients in other languages send that the service got wrong (issue 14) and that needs a
+/// real server on loopback: raw headers, the CLI beside it. Paths and queries: `PathAndQueryTests`.
 @Suite struct HTTPEdgeTests {
-    /// A path segment as a client library encodes it: everything but unreserved characters.
-    private func encoded(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))!
-    }
-
-    @Test func sessionIdsInThePathArePercentDecodedWhateverTheirCharacters() throws {
-        let server = try ServerProcess()
-        defer { server.remove() }
-        let http = try server.start()
-        let ids = ["сессия", "日本語", "🦊 fox", "café", "a b", "a/b", "a?b", "a#b", "a+b", "100%", "x%41"]
-        for id in ids {
-            let body = String(data: try JSONSerialization.data(withJSONObject: ["id": id]), encoding: .utf8)!
-            #expect(try http.post("/v1/sessions", body).status == 201, "\(id)")
-            let path = "/v1/sessions/\(encoded(id))"
-            let appended = try http.post(path + "/entries", #"{"role":"user","content":"hi"}"#)
-            #expect(appended.status == 201 && appended.object["sessionId"] as? String == id, "\(id): \(appended.text)")
-            let page = try http.get(path + "/entries")
-            #expect((page.object["entries"] as? [Any])?.count == 1, "\(id): \(page.text)")
-            #expect(try http.get(path).object["id"] as? String == id)
-            #expect(try http.get(path + "/context?format=anthropic").status == 200)
-        }
-        // `+` in a path is a plus, `%41` is `A`: "x%41" was created as the text "x%41", so
-        // its path is "x%2541", and "/v1/sessions/x%41" names "xA", which does not exist.
-        let missing = try http.get("/v1/sessions/x%41")
-        #expect(missing.status == 404 && missing.object["error"].map { "\($0)" }?.contains("xA") == true)
-        let bad = try http.get("/v1/sessions/%FF%FE/entries")
-        #expect(bad.status == 422 && bad.errorCode == "invalid_input", "\(bad.text)")
-        for id in ids {
-            #expect(try http.delete("/v1/sessions/\(encoded(id))?reason=cleanup").status == 200, "\(id)")
-        }
-        #expect(try server.cli("verify").status == 0)
-    }
-
-    @Test func aNULInASearchIsA422NamingTheParameterWithoutSQL() throws {
-        let server = try ServerProcess()
-        defer { server.remove() }
-        let http = try server.start()
-        let reply = try http.get("/v1/search?q=a%00")
-        #expect(reply.status == 422 && reply.errorCode == "invalid_input", "\(reply.text)")
-        #expect(reply.text.contains("\"q\"") && !reply.text.contains("SELECT") && !reply.text.contains("SQLite"))
-        let session = try http.get("/v1/sessions/s1%00x")
-        #expect(session.status == 404 && !session.text.contains("SQLite"))
-    }
-
     @Test func theTailOfASessionThatDoesNotExistIsA404InOpenModeToo() throws {
         let server = try ServerProcess()
         defer { server.remove() }

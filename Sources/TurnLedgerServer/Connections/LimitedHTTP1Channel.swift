@@ -53,7 +53,8 @@ private final class RefusingHandler: ChannelDuplexHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // never reaches HTTP
 
     private func refuse(_ context: ChannelHandlerContext) {
-        let body = #"{"error":{"code":"too_many_connections","details":{"limit":\#(limit)},"message":"The server has \#(limit) connections open, its limit; try again shortly."}}"#
+        let body =
+            #"{"error":{"code":"too_many_connections","details":{"limit":\#(limit)},"message":"The server has \#(limit) connections open, its limit; try again shortly."}}"#
         let head =
             "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
             + "Connection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n"

@@ -8,14 +8,13 @@ extension LedgerAPI {
             if let asOf = try request.integer("asOf") {
                 // The whole history as it stood at asOf: one page, of the same shape as any other.
                 for name in ["after", "limit"] where request.string(name) != nil {
-                    throw APIError.invalidParameter(name, "is not taken with asOf, which reads the whole history as it stood")
+                    throw APIError.invalidParameter(
+                        name, "is not taken with asOf, which reads the whole history as it stood")
                 }
                 return EntryPage(entries: try await ledger(context).entries(in: id, asOf: asOf), nextAfter: nil)
             }
-            return (
-                try await ledger(context).entries(
-                    in: id, after: try request.integer("after") ?? 0,
-                    limit: try request.integer("limit") ?? 100))
+            let after = try request.integer("after") ?? 0
+            return try await ledger(context).entries(in: id, after: after, limit: try request.integer("limit") ?? 100)
         }
         session.get("context") { request, context in
             let id = try context.requireSessionID()
@@ -25,12 +24,15 @@ extension LedgerAPI {
                     "format",
                     "'\(name)' is not one of \(ProviderFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let built = try await ledger(context).context(for: id, format: format, maxTokens: try request.integer("maxTokens"))
+            let built = try await ledger(context).context(
+                for: id, format: format, maxTokens: try request.integer("maxTokens"))
             return Response.json(built.data)
         }
         router.get("/v1/search") { request, context in
             guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }
-            guard !text.utf8.contains(0) else { throw APIError.invalidParameter("q", "must not contain a NUL character") }
+            guard !text.utf8.contains(0) else {
+                throw APIError.invalidParameter("q", "must not contain a NUL character")
+            }
             let roles = try request.uri.queryParameters.getAll("role").map { name in
                 guard let role = Role(rawValue: name) else {
                     throw APIError.invalidParameter("role", "'\(name)' is not a role")
@@ -46,9 +48,9 @@ extension LedgerAPI {
             return try await ledger(context).search(query)
         }
         router.get("/v1/tools/stats") { request, context in
-            return (
-                try await ledger(context).toolStats(
-                    tenant: context.tenant, sessionId: request.string("session"), since: try date(request, "since")))
+            let since = try date(request, "since")
+            return try await ledger(context).toolStats(
+                tenant: context.tenant, sessionId: request.string("session"), since: since)
         }
         router.get("/v1/usage") { request, context in
             if let session = request.string("session") {

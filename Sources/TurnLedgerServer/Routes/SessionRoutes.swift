@@ -41,8 +41,8 @@ extension LedgerAPI {
         session.post("forks") { request, context in
             let id = try context.requireSessionID()
             let body = try await request.decode(ForkBody.self, limit: configuration.maxBodyBytes)
-            return EditedResponse(status: .created, response: 
-                try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:]))
+            let fork = try await ledger(context).fork(id, at: body.at, as: body.id, metadata: body.metadata ?? [:])
+            return EditedResponse(status: .created, response: fork)
         }
         router.get("/v1/export") { _, context in
             // The snapshot goes to a file first, so a slow client never keeps a read transaction open.

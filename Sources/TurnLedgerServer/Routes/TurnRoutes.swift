@@ -24,7 +24,9 @@ extension LedgerAPI {
         }
         session.get("turn") { _, context in
             let id = try context.requireSessionID()
-            guard let turn = try await ledger(context).currentTurn(in: id) else { throw LedgerError.noOpenTurn(sessionID: id) }
+            guard let turn = try await ledger(context).currentTurn(in: id) else {
+                throw LedgerError.noOpenTurn(sessionID: id)
+            }
             return turn
         }
         session.post("turn") { request, context in

@@ -7,35 +7,48 @@ import TurnLedger
 import TurnLedgerServer
 
 /// The service in process (HummingbirdTesting's router framework: no socket, no child process),
-/// over a ledger on a throwaway SQLite file, for tests about JSON shapes and statuses.
-struct InProcessAPI {
+/// over a ledger on a throwaway SQLite file, for tests about JSON shapes and statuses. Its calls
+/// mirror ``HTTPClient``'s; the process tests keep what needs a process (signals, SIGKILL,
+/// descriptors, timeouts, other processes).
+struct InProcessAPI: Sendable {
     let client: any TestClientProtocol
+    /// The ledger the service runs on, for checks beside the API (`verify`).
+    let ledger: Ledger
 
     /// Runs `body` against a fresh service in open mode; the file is removed afterwards.
     static func with<Value: Sendable>(
         configuration: ServerConfiguration = ServerConfiguration(),
+        maxIdentifierLength: Int = 512,
+        maxCallsPerTurn: Int = 256,
         _ body: @Sendable (InProcessAPI) async throws -> Value
     ) async throws -> Value {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("in-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let ledger = try Ledger(path: directory.appendingPathComponent("ledger.sqlite").path)
+        let ledger = try Ledger(
+            configuration: LedgerConfiguration(
+                path: directory.appendingPathComponent("ledger.sqlite").path,
+                maxIdentifierLength: maxIdentifierLength, maxCallsPerTurn: maxCallsPerTurn))
         defer { try? ledger.close() }
         var logger = Logger(label: "in-process")
         logger.logLevel = .critical
         let app = try await LedgerServer.application(ledger: ledger, configuration: configuration, logger: logger)
-        return try await app.test(.router) { client in try await body(InProcessAPI(client: client)) }
+        return try await app.test(.router) { client in try await body(InProcessAPI(client: client, ledger: ledger)) }
     }
 
-    /// A reply: its status, and its body as JSON when it is JSON.
+    /// A reply, read as ``HTTPClient/Reply`` reads one.
     struct Reply {
         var status: Int
         var body: Data
 
-        var object: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var text: String { String(decoding: body, as: UTF8.self) }
-        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
-        var errorField: String? { ((object["error"] as? [String: Any])?["details"] as? [String: Any])?["field"] as? String }
+        var json: Any? { try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        private var error: [String: Any]? { object["error"] as? [String: Any] }
+        var errorCode: String? { error?["code"] as? String }
+        var errorMessage: String? { error?["message"] as? String }
+        var errorField: String? { (error?["details"] as? [String: Any])?["field"] as? String }
     }
 
     func request(
@@ -55,5 +68,9 @@ struct InProcessAPI {
 
     func post(_ uri: String, _ json: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
         try await request(.post, uri, json, headers: headers)
+    }
+
+    func delete(_ uri: String) async throws -> Reply {
+        try await request(.delete, uri)
     }
 }

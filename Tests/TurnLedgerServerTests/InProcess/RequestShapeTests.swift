@@ -31,7 +31,8 @@ import Testing
             let page = try await api.get("/v1/sessions/s1/entries")
             #expect((page.object["entries"] as? [Any])?.isEmpty == true, "\(page.text)")
             // null is absent: content with parts null is the content.
-            let nulls = try await api.post("/v1/sessions/s1/entries", #"{"role":"user","content":"one","parts":null,"usage":null}"#)
+            let nulls = try await api.post(
+                "/v1/sessions/s1/entries", #"{"role":"user","content":"one","parts":null,"usage":null}"#)
             #expect(nulls.status == 201, "\(nulls.text)")
         }
     }
@@ -40,10 +41,15 @@ import Testing
         try await InProcessAPI.with { api in
             #expect(try await api.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
             for text in ["a", "b", "c"] {
-                #expect(try await api.post("/v1/sessions/s1/entries", #"{"role":"user","content":"\#(text)"}"#).status == 201)
+                #expect(
+                    try await api.post("/v1/sessions/s1/entries", #"{"role":"user","content":"\#(text)"}"#).status
+                        == 201)
             }
             let then = try await api.get("/v1/sessions/s1/entries?asOf=2")
-            #expect(then.status == 200 && (then.object["entries"] as? [[String: Any]])?.map { $0["seq"] as? Int } == [1, 2], "\(then.text)")
+            #expect(
+                then.status == 200
+                    && (then.object["entries"] as? [[String: Any]])?.map { $0["seq"] as? Int } == [1, 2], "\(then.text)"
+            )
             #expect(then.object["nextAfter"] == nil)
             for extra in ["after=1", "limit=1"] {
                 let reply = try await api.get("/v1/sessions/s1/entries?asOf=2&\(extra)")
