@@ -46,7 +46,9 @@ public enum LedgerServer {
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in
-                LimitedHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: http1), gate: gate)
+                LimitedHTTP1Channel(
+                    base: HTTP1Channel(responder: responder, configuration: http1), gate: gate,
+                    headTimeout: .seconds(Int64(configuration.headerTimeoutSeconds)))
             },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "TurnLedger"),

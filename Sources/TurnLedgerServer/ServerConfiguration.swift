@@ -10,6 +10,9 @@ public struct ServerConfiguration: Sendable {
     /// request head or body part: idle keep-alive connections, and clients that send their
     /// request head slower than this. A response being written (a live tail) is never cut.
     public var idleTimeoutSeconds: Int
+    /// Once the first byte of a request arrives, its whole head must arrive within this long,
+    /// or the connection is closed, however steadily the bytes trickle in.
+    public var headerTimeoutSeconds: Int
     /// Connections open at once; past it a new one is answered `503 too_many_connections` at
     /// once and closed, so the server keeps its descriptors and stays responsive to the
     /// connections it has.
@@ -26,6 +29,7 @@ public struct ServerConfiguration: Sendable {
         maxBodyBytes: Int = 4 << 20,
         tailHeartbeatSeconds: Int = 15,
         idleTimeoutSeconds: Int = 60,
+        headerTimeoutSeconds: Int = 10,
         maxConnections: Int = 4096,
         maxTailsPerTenant: Int = 256,
         metricsTenant: String? = nil
@@ -35,6 +39,7 @@ public struct ServerConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.tailHeartbeatSeconds = tailHeartbeatSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.headerTimeoutSeconds = headerTimeoutSeconds
         self.maxConnections = maxConnections
         self.maxTailsPerTenant = maxTailsPerTenant
         self.metricsTenant = metricsTenant

@@ -59,6 +59,33 @@ import Testing
         #expect(try http.get("/healthz").status == 200)  // and the server serves on
     }
 
+    /// A head trickling in a byte at a time never counts as idle; the header-read timeout closes
+    /// it, while a keep-alive connection that sends nothing is left to the idle timeout.
+    @Test func aHeadMustArriveWithinTheHeaderTimeoutOnceItStarts() throws {
+        let server = try ServerProcess()
+        defer { server.remove() }
+        let http = try server.start("--header-timeout", "1", "--idle-timeout", "30")
+        let keepAlive = try RawConnection(port: http.port, timeout: 3)
+        keepAlive.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(keepAlive.receive()?.hasPrefix("HTTP/1.1 200") == true)
+
+        let slow = try RawConnection(port: http.port, timeout: 3)
+        let start = Date()
+        var closedAfter: TimeInterval?
+        slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        for _ in 0..<40 where closedAfter == nil {  // a byte every 0.1 s, the head never ends
+            usleep(100_000)
+            slow.send("a")
+            var probe = pollfd(fd: slow.socket, events: Int16(POLLIN), revents: 0)
+            if poll(&probe, 1, 0) > 0, slow.receive()?.isEmpty ?? true { closedAfter = Date().timeIntervalSince(start) }
+        }
+        #expect(closedAfter.map { $0 >= 0.9 && $0 < 3 } == true, "closed after \(String(describing: closedAfter)) s")
+
+        // The served keep-alive connection sent nothing since: still open, and served again.
+        keepAlive.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(keepAlive.receive()?.hasPrefix("HTTP/1.1 200") == true, "idle for 4 s, under the idle timeout")
+    }
+
     @Test func connectionsPastTheMaximumAreRefusedAtOnceAndTheServerStaysResponsive() throws {
         let server = try ServerProcess()
         defer { server.remove() }

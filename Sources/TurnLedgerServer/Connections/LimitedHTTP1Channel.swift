@@ -7,9 +7,12 @@ import NIOCore
 /// is answered `503 too_many_connections` at once, before any of its bytes are read, and closed;
 /// it never reaches the router. The server keeps its descriptors for the connections it has,
 /// and a client past the limit learns so at once instead of waiting in the listen backlog.
+///
+/// It also times each request head (``HeadReadClock``): the header-read timeout.
 struct LimitedHTTP1Channel: ServerChildChannel {
     let base: HTTP1Channel
     let gate: ConnectionGate
+    let headTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         guard gate.enter() else {
@@ -21,7 +24,15 @@ struct LimitedHTTP1Channel: ServerChildChannel {
             return base.setup(channel: channel, logger: logger)
         }
         channel.closeFuture.whenComplete { _ in gate.leave() }
-        return base.setup(channel: channel, logger: logger)
+        let clock = HeadReadClock(timeout: headTimeout)
+        do {
+            try channel.pipeline.syncOperations.addHandler(HeadStartHandler(clock: clock))  // before the decoder
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        var configuration = base.configuration
+        configuration.additionalChannelHandlers = { [HeadEndHandler(clock: clock)] }  // after it
+        return HTTP1Channel(responder: base.responder, configuration: configuration).setup(channel: channel, logger: logger)
     }
 
     func handle(value: HTTP1Channel.Value, logger: Logger) async {

@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The longest session id, tenant, key or call id, in bytes (longer: 422).") var maxIdLength = 512
     @Option(help: "Seconds before a connection without a request in progress (or sending its head that slowly) is closed.")
     var idleTimeout = 60
+    @Option(help: "Seconds a request head may take from its first byte to its end; slower clients are closed.")
+    var headerTimeout = 10
     @Option(help: "Connections open at once; past it a new one gets 503 at once and is closed.") var maxConnections = 4096
     @Option(help: "Live tails open at once per tenant (more: 429).") var maxTailsPerTenant = 256
     @Option(help: "Seconds between keep-alive comments on an idle live tail.") var tailHeartbeat = 15
@@ -40,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         let open = try await !ledger.hasActiveAPIKeys()
         let configuration = ServerConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, tailHeartbeatSeconds: tailHeartbeat,
-            idleTimeoutSeconds: idleTimeout, maxConnections: maxConnections, maxTailsPerTenant: maxTailsPerTenant,
+            idleTimeoutSeconds: idleTimeout, headerTimeoutSeconds: headerTimeout, maxConnections: maxConnections, maxTailsPerTenant: maxTailsPerTenant,
             metricsTenant: metricsTenant)
         do {
             let app = try await LedgerServer.application(ledger: ledger, configuration: configuration, logger: logger) {
