@@ -51,7 +51,8 @@ extension APIError {
         case let error as HTTPError:
             self.init(http: error)
         default:
-            self.init(status: .internalServerError, code: "internal", message: "The server failed: \(error).")
+            // Its description may quote SQL or paths: the log has it (ErrorMiddleware), the client not.
+            self.init(status: .internalServerError, code: "internal", message: "The server failed; its log names the cause.")
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import TurnLedger
 
 /// Turns every error into the service's error body with its status.
@@ -22,7 +23,11 @@ struct ErrorMiddleware: RouterMiddleware {
             response.headers[.allow] = allowed.joined(separator: ", ")
             return response
         } catch {
-            return APIError(error).response()
+            let reported = APIError(error)
+            if reported.status == .internalServerError {
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
+            }
+            return reported.response()
         }
     }
 }
