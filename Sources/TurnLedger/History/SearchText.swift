@@ -18,18 +18,23 @@ enum SearchText {
         guard text.utf8.contains(where: { $0 >= 0xE3 }), text.unicodeScalars.contains(where: isCJK) else {
             return text
         }
-        var out = String.UnicodeScalarView()
+        // Built as UTF-8 bytes: appending scalar by scalar to a String cost a third of a write's CPU.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
         for scalar in text.unicodeScalars {
             if isCJK(scalar) {
-                out.append("\u{200B}")
-                out.append(scalar)
-                out.append("\u{200B}")
+                out.append(contentsOf: zeroWidthSpace)
+                out.append(contentsOf: scalar.utf8)
+                out.append(contentsOf: zeroWidthSpace)
             } else {
-                out.append(scalar)
+                out.append(contentsOf: scalar.utf8)
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// U+200B ZERO WIDTH SPACE in UTF-8.
+    private static let zeroWidthSpace: [UInt8] = [0xE2, 0x80, 0x8B]
 
     /// The text of `parts` that search sees: the text parts, one per line.
     static func searchable(_ parts: [ContentPart]) -> String {
