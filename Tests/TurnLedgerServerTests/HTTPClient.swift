@@ -23,6 +23,10 @@ struct HTTPClient {
         /// The `code` of the error body.
         var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
         var errorMessage: String? { (object["error"] as? [String: Any])?["message"] as? String }
+        /// The parameter or body field a `422 invalid_input` names.
+        var errorField: String? {
+            ((object["error"] as? [String: Any])?["details"] as? [String: Any])?["field"] as? String
+        }
     }
 
     func get(_ path: String, headers: [String: String] = [:]) throws -> Reply {

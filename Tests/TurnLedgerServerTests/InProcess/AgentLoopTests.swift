@@ -78,7 +78,7 @@ import TurnLedgerServer
             #expect(try await http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
             #expect(try await http.post("/v1/sessions/s1/entries", #"{"role":"user","content":"hi"}"#).status == 201)
 
-            let cases: [(InProcessAPI.Reply, Int, String)] = [
+            let cases: [(HTTPClient.Reply, Int, String)] = [
                 (try await http.get("/v1/sessions/nope"), 404, "session_not_found"),
                 (
                     try await http.post("/v1/sessions/nope/entries", #"{"role":"user","content":"x"}"#), 404,

@@ -8,8 +8,8 @@ import TurnLedgerServer
 
 /// The service in process (HummingbirdTesting's router framework: no socket, no child process),
 /// over a ledger on a throwaway SQLite file, for tests about JSON shapes and statuses. Its calls
-/// mirror ``HTTPClient``'s; the process tests keep what needs a process (signals, SIGKILL,
-/// descriptors, timeouts, other processes).
+/// mirror ``HTTPClient``'s and return its ``HTTPClient/Reply``; the process tests keep what needs
+/// a process (signals, SIGKILL, descriptors, timeouts, other processes).
 struct InProcessAPI: Sendable {
     let client: any TestClientProtocol
     /// The ledger the service runs on, for checks beside the API (`verify`).
@@ -36,41 +36,29 @@ struct InProcessAPI: Sendable {
         return try await app.test(.router) { client in try await body(InProcessAPI(client: client, ledger: ledger)) }
     }
 
-    /// A reply, read as ``HTTPClient/Reply`` reads one.
-    struct Reply {
-        var status: Int
-        var body: Data
-
-        var text: String { String(decoding: body, as: UTF8.self) }
-        var json: Any? { try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
-        var object: [String: Any] { json as? [String: Any] ?? [:] }
-        var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
-        private var error: [String: Any]? { object["error"] as? [String: Any] }
-        var errorCode: String? { error?["code"] as? String }
-        var errorMessage: String? { error?["message"] as? String }
-        var errorField: String? { (error?["details"] as? [String: Any])?["field"] as? String }
-    }
-
     func request(
         _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil, headers: [String: String] = [:]
-    ) async throws -> Reply {
+    ) async throws -> HTTPClient.Reply {
         var fields = HTTPFields()
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         if json != nil { fields[.contentType] = "application/json" }
         let response = try await client.executeRequest(
             uri: uri, method: method, headers: fields, body: json.map { ByteBuffer(string: $0) })
-        return Reply(status: response.status.code, body: Data(response.body.readableBytesView))
+        var replyHeaders: [String: String] = [:]
+        for field in response.headers { replyHeaders[field.name.canonicalName] = field.value }  // lowercased, as HTTPClient's
+        return HTTPClient.Reply(
+            status: response.status.code, headers: replyHeaders, body: Data(response.body.readableBytesView))
     }
 
-    func get(_ uri: String, headers: [String: String] = [:]) async throws -> Reply {
+    func get(_ uri: String, headers: [String: String] = [:]) async throws -> HTTPClient.Reply {
         try await request(.get, uri, headers: headers)
     }
 
-    func post(_ uri: String, _ json: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
+    func post(_ uri: String, _ json: String? = nil, headers: [String: String] = [:]) async throws -> HTTPClient.Reply {
         try await request(.post, uri, json, headers: headers)
     }
 
-    func delete(_ uri: String) async throws -> Reply {
+    func delete(_ uri: String) async throws -> HTTPClient.Reply {
         try await request(.delete, uri)
     }
 }
