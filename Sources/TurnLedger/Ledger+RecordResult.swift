@@ -76,9 +76,7 @@ extension Ledger {
                 db.cachedStatement(
                     sql: "SELECT outcome, parts, recordedAt FROM openResult WHERE sessionKey = ? AND position = ?"),
                 arguments: [session.key, position])
-            if let stored, stored[0] == outcome.rawValue, try stored.text(at: 1) == encodedParts,
-                let recordedAt = Timestamp.parse(stored[2])
-            {
+            if let recordedAt = try recordedAt(of: stored, ifItHolds: outcome, encodedParts) {
                 return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: recordedAt)
             }
             throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
@@ -99,6 +97,12 @@ extension Ledger {
                       AND turnSeq = (SELECT max(seq) FROM entry WHERE sessionKey = ?1 AND callCount > 0)
                     """),
             arguments: [session.key, Data(callID.utf8)])
+        return try recordedAt(of: row, ifItHolds: outcome, parts)
+    }
+
+    /// The time in a stored result row (`outcome, parts, recordedAt`) when it holds this outcome
+    /// and these encoded parts: the same result, sent again.
+    private static func recordedAt(of row: Row?, ifItHolds outcome: ToolOutcome, _ parts: String) throws -> Date? {
         guard let row, row[0] == outcome.rawValue, try row.text(at: 1) == parts else { return nil }
         return Timestamp.parse(row[2])
     }
