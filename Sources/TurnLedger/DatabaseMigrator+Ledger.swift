@@ -13,15 +13,22 @@ extension DatabaseMigrator {
         ("0007_summary_covers_history", PackageResources._007_summary_covers_history_sql),
         ("0008_search_in_batches", PackageResources._008_search_in_batches_sql),
         ("0009_session_key", PackageResources._009_session_key_sql),
+        ("0010_rewind", PackageResources._010_rewind_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
     /// hashes and search rows of the history a database held before they existed. The code runs
     /// against the newest schema, so it follows the last migration that changed the tables it
-    /// writes: 0009 (0005 added the hash chain and 0008 the search rows, and their follow-ups ran
-    /// here until 0009 rebuilt the log tables).
+    /// reads or writes: 0010, which added `entry.rewindTo` (0005 added the hash chain and 0008 the
+    /// search rows; their follow-ups moved to 0009 when it rebuilt the log tables, then here).
+    /// 0009 leaves `searchDoc` empty; a database that opens at 0010 with search rows already came
+    /// through 0009's follow-up with an earlier version, and is left as it is.
     static let ledgerMigrationFollowUps: [String: @Sendable (Database) throws -> Void] = [
-        "0009_session_key": SearchIndex.rebuild
+        "0010_rewind": { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM searchDoc)") != true {
+                try SearchIndex.rebuild(db)
+            }
+        }
     ]
 
     /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a

@@ -23,6 +23,10 @@ public struct Entry: Sendable, Hashable, Codable {
     public var summarizes: ClosedRange<Int>?
     /// For an assistant entry: the tokens its model call used, when the caller recorded them.
     public var usage: TokenUsage?
+    /// For a rewind marker: the seq whose history the session reads again from here on (see
+    /// ``Ledger/rewind(_:to:expectedSeq:idempotencyKey:discardingOpenTurn:)``). A marker has no
+    /// content; it is part of the log (tails, exports, the hash chain), never of a history.
+    public var rewindsTo: Int?
 
     /// Creates an entry value; entries in the log are written by ``Ledger`` only.
     public init(
@@ -35,7 +39,8 @@ public struct Entry: Sendable, Hashable, Codable {
         outcome: ToolOutcome? = nil,
         createdAt: Date,
         summarizes: ClosedRange<Int>? = nil,
-        usage: TokenUsage? = nil
+        usage: TokenUsage? = nil,
+        rewindsTo: Int? = nil
     ) {
         self.sessionId = sessionId
         self.seq = seq
@@ -47,5 +52,6 @@ public struct Entry: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.summarizes = summarizes
         self.usage = usage
+        self.rewindsTo = rewindsTo
     }
 }

@@ -12,8 +12,9 @@ extension Ledger {
         try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
     }
 
-    /// The committed log of a session, inside the caller's transaction. Entries are built straight
-    /// from the rows: this is the read path of every context build.
+    /// The history of a session, inside the caller's transaction: its committed log with every
+    /// rewind applied (docs/schema.md, "Rewind"), as it stood at `seqs.upperBound`, restricted to
+    /// `seqs`. Entries are built straight from the rows: this is the read path of every context build.
     ///
     /// - Parameters:
     ///   - seqs: Which messages: an assistant entry in the range comes with all its results,
@@ -25,21 +26,42 @@ extension Ledger {
         seqs: ClosedRange<Int> = 1...Int.max,
         limit: Int? = nil
     ) throws -> [Entry] {
+        let lineage = try Lineage.of(db, session)
+        guard try Rewinds.occur(db, in: lineage, upTo: seqs.upperBound) else {
+            return try logEntries(db, lineage, seqs: seqs, limit: limit)
+        }
+        let history = Rewinds.history(of: try logEntries(db, lineage, seqs: 1...seqs.upperBound))
+        let inRange = history.drop(while: { $0.seq < seqs.lowerBound }).drop(while: { $0.role == .tool })
+        return Rewinds.messages(inRange, limit: limit)
+    }
+
+    /// The committed log of a lineage as it is stored, rewind markers included: what a tail
+    /// follows and the history is computed from.
+    static func logEntries(
+        _ db: Database,
+        _ lineage: Lineage,
+        seqs: ClosedRange<Int> = 1...Int.max,
+        limit: Int? = nil
+    ) throws -> [Entry] {
         var entries: [Entry] = []
         var remaining = limit ?? Int.max
-        for segment in try Lineage.of(db, session).segments(within: seqs) where remaining > 0 {
-            let read = try ownEntries(db, segment, as: session.id, limit: remaining)
+        for segment in lineage.segments(within: seqs) where remaining > 0 {
+            let read = try ownEntries(db, segment, as: lineage.session.id, limit: remaining)
             remaining -= read.messages
             entries += read.entries
         }
         return entries
     }
 
-    /// The rows `segment` names, as entries of `sessionID`'s history.
     /// The committed entries with seq above `seq` (at most `limit` messages and their results);
     /// when `seq` falls inside a turn, the rest of that turn first (its results after `seq`). The
     /// one reading of "entries after N" for pages and tails.
-    static func entries(_ db: Database, in session: SessionRef, after seq: Int, limit: Int? = nil) throws -> [Entry] {
+    ///
+    /// - Parameter log: Read the log as stored, rewind markers included (a tail), instead of the
+    ///   history (a page).
+    static func entries(
+        _ db: Database, in session: SessionRef, after seq: Int, limit: Int? = nil, log: Bool = false
+    ) throws -> [Entry] {
         var lower = seq + 1
         if seq >= 1, let owner = try Lineage.of(db, session).owner(of: seq),
             let turn = try Row.fetchOne(
@@ -51,10 +73,15 @@ extension Ledger {
             lower = turn[0]
         }
         let turnEntry = lower <= seq ? 1 : 0  // read to find its results, then left out
-        return try entries(db, in: session, seqs: lower...Int.max, limit: limit.map { $0 + turnEntry })
-            .filter { $0.seq > seq }
+        let seqs = lower...Int.max
+        let entries =
+            log
+            ? try logEntries(db, Lineage.of(db, session), seqs: seqs, limit: limit.map { $0 + turnEntry })
+            : try entries(db, in: session, seqs: seqs, limit: limit.map { $0 + turnEntry })
+        return entries.filter { $0.seq > seq }
     }
 
+    /// The rows `segment` names, as entries of `sessionID`'s log.
     private static func ownEntries(
         _ db: Database,
         _ segment: Lineage.Segment,

@@ -100,7 +100,7 @@ extension Ledger {
                     calls: (calls[entry.seq] ?? []).map {
                         .init(id: $0.callId, name: $0.name, arguments: $0.arguments)
                     },
-                    usage: usages[entry.seq], hash: hashes[entry.seq] ?? ""))
+                    usage: usages[entry.seq], rewindTo: entry.rewindTo, hash: hashes[entry.seq] ?? ""))
             for result in results[entry.seq] ?? [] {
                 let seq = result.turnSeq + 1 + result.position
                 try output.write(

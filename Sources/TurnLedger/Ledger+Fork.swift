@@ -47,11 +47,11 @@ extension Ledger {
 
     /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the
     /// log and no turn is cut after it.
-    static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int) throws {
+    static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int, field: String = "seq") throws {
         let next = try nextSeq(db, in: lineage.session)
         guard seq >= 1, seq < next else {
             throw LedgerError.invalidInput(
-                field: "seq",
+                field: field,
                 reason: next == 1
                     ? "session '\(lineage.session.id)' has no entries yet"
                     : "\(seq) is not in the log of session '\(lineage.session.id)', which holds 1...\(next - 1)"

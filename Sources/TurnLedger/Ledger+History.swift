@@ -1,7 +1,8 @@
 import GRDB
 
 extension Ledger {
-    /// A session's history exactly as it stood when its last seq was `seq`: time travel.
+    /// A session's history exactly as it stood when its last seq was `seq`: time travel. Entries a
+    /// later rewind took out of the history are here as they were.
     ///
     /// - Throws: ``LedgerError/seqInsideTurn(sessionID:seq:turn:)`` when the history never ended
     ///   at `seq` (a turn is committed whole); ``LedgerError/invalidInput(field:reason:)`` when
@@ -14,16 +15,17 @@ extension Ledger {
         }
     }
 
-    /// The messages of a session whose seq is in `seqs`. A turn is never cut: an assistant
-    /// entry in the range comes with all its results, even those past the range's end.
+    /// The messages of a session whose seq is in `seqs`, in its history as it stood at the range's
+    /// end. A turn is never cut: an assistant entry in the range comes with all its results, even
+    /// those past the range's end.
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
         try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
     }
 
-    /// One page of a session's history: up to `limit` messages after seq `after`, each
-    /// assistant entry with all its results. Pass the page's `nextAfter` to read the next one;
+    /// One page of a session's history (rewinds applied): up to `limit` messages after seq
+    /// `after`, each assistant entry with all its results. Pass the page's `nextAfter` to read the next one;
     /// it is nil on the last page. Each page reads only its own rows.
     ///
     /// ```swift
@@ -47,10 +49,10 @@ extension Ledger {
         }
         return try await read { db in
             let session = try scope.session(db, sessionID)
-            let entries = try Self.entries(db, in: session, after: after, limit: limit)
-            let last = entries.last?.seq ?? after
-            let more = try Self.nextSeq(db, in: session) > last + 1
-            return EntryPage(entries: entries, nextAfter: more ? last : nil)
+            var entries = try Self.entries(db, in: session, after: after, limit: limit + 1)
+            let more = entries.filter { $0.role != .tool }.count > limit
+            if more, let extra = entries.lastIndex(where: { $0.role != .tool }) { entries.removeSubrange(extra...) }
+            return EntryPage(entries: entries, nextAfter: more ? entries.last?.seq ?? after : nil)
         }
     }
 }

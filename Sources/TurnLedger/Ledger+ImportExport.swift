@@ -129,7 +129,7 @@ struct ExportImporter {
         try EntryRecord(
             sessionKey: session.key, seq: line.seq, role: role, parts: line.parts, callCount: 0,
             idempotencyKey: line.idempotencyKey, createdAt: try date(line.createdAt),
-            summaryFrom: line.summarizes?.first, summaryTo: line.summarizes?.last
+            summaryFrom: line.summarizes?.first, summaryTo: line.summarizes?.last, rewindTo: line.rewindTo
         ).insert(db)
         if let usage = line.usage { try UsageRecord(sessionKey: session.key, seq: line.seq, usage: usage).insert(db) }
         try LogIndex.extend(db, session)

@@ -22,6 +22,7 @@ struct LedgerAPI: Sendable {
         ("POST", "/v1/sessions/{id}/turn/results"), ("POST", "/v1/sessions/{id}/turn/commit"),
         ("POST", "/v1/sessions/{id}/turn/cancel"), ("POST", "/v1/sessions/{id}/recover"),
         ("POST", "/v1/sessions/{id}/forks"), ("POST", "/v1/sessions/{id}/summaries"),
+        ("POST", "/v1/sessions/{id}/rewind"),
         ("GET", "/v1/search"), ("GET", "/v1/tools/stats"), ("GET", "/v1/usage"), ("GET", "/v1/export"),
     ]
 

@@ -21,6 +21,7 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             SearchCommand.self,
             ToolsCommand.self,
             ForkCommand.self,
+            RewindCommand.self,
             CompactCommand.self,
             ExportCommand.self,
             PurgeCommand.self,

@@ -47,6 +47,8 @@ enum ExportLine {
         var summarizes: [Int]?
         var calls: [Call]
         var usage: TokenUsage?
+        /// For a rewind marker: the seq the history goes back to (absent otherwise).
+        var rewindTo: Int?
         /// The entry's hash in its session's chain, hex: an import recomputes and compares it.
         var hash: String
     }

@@ -39,7 +39,7 @@ struct LogItem {
         let entryRows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo
+                    SELECT seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo, rewindTo
                     FROM entry WHERE sessionKey = ? AND seq > ? ORDER BY seq
                     """),
             arguments: [sessionKey, after])
@@ -77,6 +77,7 @@ struct LogItem {
         } else {
             for _ in 1...5 { fields.append(nil) }
         }
+        if let rewindTo = record.rewindTo { fields.append(integer: rewindTo) }  // only then: older hashes stay valid
         let docs = [SearchDoc](
             text: parts, sessionKey: record.sessionKey, seq: record.seq, kind: .message, role: record.role.rawValue)
         return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs)
@@ -100,6 +101,7 @@ struct LogItem {
         } else {
             for _ in 1...5 { fields.append(nil) }
         }
+        if let rewindTo: Int = row[8] { fields.append(integer: rewindTo) }  // only for a marker (0010)
         var docs = [SearchDoc](text: try row.parts(at: 2), sessionKey: sessionKey, seq: seq, kind: .message, role: role)
         for (position, call) in calls.enumerated() {
             fields.append(try call.data(at: 1))  // callId

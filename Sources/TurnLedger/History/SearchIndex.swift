@@ -29,8 +29,8 @@ enum SearchIndex {
     }
 
     /// Hashes the rows without a hash (``LogIndex/backfill(_:)``), writes the search rows of every
-    /// session's chained log rows and indexes them all: migration 0009's follow-up (0008 and 0009
-    /// made the search rows anew). Rows outside the hash chain (written by another client) get
+    /// session's chained log rows and indexes them all: migration 0009's follow-up, run after 0010
+    /// (0008 and 0009 made the search rows anew). Rows outside the hash chain (written by another client) get
     /// theirs when the next write chains them.
     static func rebuild(_ db: Database) throws {
         try LogIndex.backfill(db)

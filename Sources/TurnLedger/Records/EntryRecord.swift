@@ -6,6 +6,7 @@ struct EntryRecord: PositionalRecord {
     static let databaseTableName = "entry"
     static let columnNames = [
         "sessionKey", "seq", "role", "parts", "callCount", "idempotencyKey", "createdAt", "summaryFrom", "summaryTo",
+        "rewindTo",
     ]
 
     var sessionKey: Int64
@@ -19,10 +20,12 @@ struct EntryRecord: PositionalRecord {
     /// For a summary entry: the first and last seq it stands in for.
     var summaryFrom: Int?
     var summaryTo: Int?
+    /// For a rewind marker: the seq whose history the session reads again after it.
+    var rewindTo: Int?
 
     init(
         sessionKey: Int64, seq: Int, role: Role, parts: String, callCount: Int, idempotencyKey: String?,
-        createdAt: Date, summaryFrom: Int? = nil, summaryTo: Int? = nil
+        createdAt: Date, summaryFrom: Int? = nil, summaryTo: Int? = nil, rewindTo: Int? = nil
     ) {
         self.sessionKey = sessionKey
         self.seq = seq
@@ -33,6 +36,7 @@ struct EntryRecord: PositionalRecord {
         self.createdAt = createdAt
         self.summaryFrom = summaryFrom
         self.summaryTo = summaryTo
+        self.rewindTo = rewindTo
     }
 
     init(row: Row) throws {
@@ -45,6 +49,7 @@ struct EntryRecord: PositionalRecord {
         createdAt = try Timestamp.parse(row[6]).orInvalidRow("createdAt")
         summaryFrom = row[7]
         summaryTo = row[8]
+        rewindTo = row[9]
     }
 
     /// Inserts the row through one cached statement: GRDB's record insert builds its SQL on every call.
@@ -52,12 +57,12 @@ struct EntryRecord: PositionalRecord {
         try db.cachedStatement(
             sql: """
                 INSERT INTO entry
-                    (sessionKey, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    (sessionKey, seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo, rewindTo)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             sessionKey, seq, role.rawValue, parts, callCount, idempotencyKey, Timestamp.format(createdAt), summaryFrom,
-            summaryTo,
+            summaryTo, rewindTo,
         ])
     }
 
@@ -72,7 +77,8 @@ struct EntryRecord: PositionalRecord {
             role: try Role(rawValue: row[2]).orInvalidRow("role"),
             parts: try row.parts(at: 3),
             createdAt: try Timestamp.parse(row[6]).orInvalidRow("createdAt"),
-            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } }
+            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } },
+            rewindsTo: row[9]
         )
     }
 
@@ -84,7 +90,8 @@ struct EntryRecord: PositionalRecord {
             parts: try PartsCodec.decode(parts),
             toolCalls: calls,
             createdAt: createdAt,
-            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } }
+            summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } },
+            rewindsTo: rewindTo
         )
     }
 }

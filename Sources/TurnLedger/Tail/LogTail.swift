@@ -2,7 +2,8 @@ import GRDB
 
 /// What a tail of a session's log hands out.
 public enum TailEvent: Sendable, Hashable {
-    /// A committed entry; a turn comes whole, its entry then its results in call order.
+    /// A committed entry; a turn comes whole, its entry then its results in call order. A rewind
+    /// marker comes as an entry with ``Entry/rewindsTo`` set: a follower drops what it undoes.
     case entry(Entry)
     /// Nothing was committed for the heartbeat interval (a server sends a keep-alive).
     case quiet
@@ -55,7 +56,7 @@ extension Ledger {
                     let (version, purged) = feed.state(session.key)
                     if purged { throw LedgerError.sessionNotFound(session.id) }
                     let after = sent
-                    for entry in try await read({ db in try Self.entries(db, in: session, after: after) }) {
+                    for entry in try await read({ db in try Self.entries(db, in: session, after: after, log: true) }) {
                         continuation.yield(.entry(entry))
                         sent = entry.seq
                     }

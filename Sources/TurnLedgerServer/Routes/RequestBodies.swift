@@ -43,6 +43,11 @@ struct SummaryBody: ContentBody {
     var content: String?
 }
 
+struct RewindBody: Decodable {
+    var to: Int
+    var discardOpenTurn: Bool?
+}
+
 struct ForkBody: Decodable {
     var id: String
     var at: Int

@@ -22,6 +22,14 @@ extension LedgerAPI {
                 role: body.role ?? .user, to: id, idempotencyKey: try request.idempotencyKey)
             return EditedResponse(status: .created, response: entry)
         }
+        session.post("rewind") { request, context in
+            let id = try context.requireSessionID()
+            let body = try await request.decode(RewindBody.self, limit: configuration.maxBodyBytes)
+            let marker = try await ledger(context).rewind(
+                id, to: body.to, expectedSeq: try request.expectedSeq(), idempotencyKey: try request.idempotencyKey,
+                discardingOpenTurn: body.discardOpenTurn ?? false)
+            return EditedResponse(status: .created, response: marker)
+        }
         session.get("turn") { _, context in
             let id = try context.requireSessionID()
             guard let turn = try await ledger(context).currentTurn(in: id) else {

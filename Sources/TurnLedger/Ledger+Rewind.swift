@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Logging
+
+extension Ledger {
+    /// Rewinds a session: appends a marker after which its history reads as it stood at `seq`.
+    ///
+    /// Nothing is deleted. The log keeps every entry, the hash chain covers the marker, a tail
+    /// hands the marker out, and ``entries(in:asOf:)`` still shows what the history was before it.
+    /// Contexts, pages and ``entries(in:)`` read the history after it: the entries up to `seq`,
+    /// then whatever is appended after the marker. A rewind to 0 empties the history; rewinds
+    /// nest (docs/schema.md, "Rewind").
+    ///
+    /// ```swift
+    /// try await ledger.rewind("s1", to: 4)   // seqs 5... leave the history; the next entry follows 4
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - seq: A seq at which the history stood: 0, or a seq of the log that no turn spans.
+    ///   - expectedSeq: When set, the marker must land at this seq.
+    ///   - idempotencyKey: When set, a retry with the same key and `seq` returns the marker written
+    ///     the first time and writes nothing.
+    ///   - discardingOpenTurn: A staged turn is not part of the log; by default a rewind refuses to
+    ///     run while one is open. When true, the staged turn (its calls and the results recorded so
+    ///     far) is dropped in the same transaction.
+    /// - Returns: The marker: an entry with ``Entry/rewindsTo`` set and no content.
+    /// - Throws: ``LedgerError/seqInsideTurn(sessionID:seq:turn:)`` for a `seq` between a call and its
+    ///   result; ``LedgerError/invalidInput(field:reason:)`` for a `seq` outside the log;
+    ///   ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)``;
+    ///   ``LedgerError/seqConflict(sessionID:expected:next:)``;
+    ///   ``LedgerError/idempotencyKeyReused(sessionID:key:)``; ``LedgerError/sessionNotFound(_:)``.
+    @discardableResult
+    public func rewind(
+        _ sessionID: String,
+        to seq: Int,
+        expectedSeq: Int? = nil,
+        idempotencyKey: String? = nil,
+        discardingOpenTurn: Bool = false
+    ) async throws -> Entry {
+        guard seq >= 0 else { throw LedgerError.invalidInput(field: "to", reason: "must be 0 or more, not \(seq)") }
+        try configuration.checkExpectedSeq(expectedSeq)
+        try configuration.checkIdempotencyKey(idempotencyKey)
+        let (marker, key) = try await write { db in
+            let session = try scope.session(db, sessionID)
+            if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
+                guard original.rewindTo == seq else {
+                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+                }
+                return (try original.entry(calls: [], in: sessionID), session.key)
+            }
+            if discardingOpenTurn {
+                for statement in Self.discardStatements {
+                    try db.cachedStatement(sql: statement).execute(arguments: [session.key])
+                }
+            }
+            try Self.requireNoOpenTurn(db, in: session)
+            let next = try Self.nextSeq(db, in: session)
+            if let expectedSeq, expectedSeq != next {
+                throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
+            }
+            if seq >= 1 { try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq, field: "to") }
+            let record = EntryRecord(
+                sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,
+                idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), rewindTo: seq)
+            try record.insert(db)
+            try LogIndex.extend(db, session, with: LogItem.appended(record, parts: [], usage: nil))
+            return (try record.entry(calls: [], in: sessionID), session.key)
+        }
+        feed.announce(key)
+        logger.debug("rewound", metadata: ["session": "\(sessionID)", "to": "\(seq)", "seq": "\(marker.seq)"])
+        return marker
+    }
+
+    private static let discardStatements = [
+        "DELETE FROM openResult WHERE sessionKey = ?",
+        "DELETE FROM openCall WHERE sessionKey = ?",
+        "DELETE FROM openTurn WHERE sessionKey = ?",
+    ]
+}
