@@ -26,7 +26,9 @@ extension LedgerAPI {
             }
             let built = try await ledger(context).context(
                 for: id, format: format, maxTokens: try request.integer("maxTokens"))
-            return Response.json(built.data)
+            var response = Response.json(built.data)
+            response.headers[.renderedSeqs] = SeqRanges.text(built.renderedSeqs)
+            return response
         }
         router.get("/v1/search") { request, context in
             guard let text = request.string("q") else { throw APIError.invalidParameter("q", "is required") }

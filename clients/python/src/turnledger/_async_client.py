@@ -94,6 +94,7 @@ class AsyncClient:
     search = _operation(calls.search)
     fork = _operation(calls.fork)
     summarize = _operation(calls.summarize)
+    rewind = _operation(calls.rewind)
     usage = _operation(calls.usage)
     tool_stats = _operation(calls.tool_stats)
     export = _operation(calls.export)

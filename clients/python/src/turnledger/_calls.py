@@ -246,6 +246,28 @@ def summarize(
     )
 
 
+def rewind(
+    session_id: str,
+    to: int,
+    *,
+    discard_open_turn: bool = False,
+    expected_seq: int | None = None,
+    idempotency_key: str | None = None,
+) -> Call[Entry]:
+    """Takes the history back to how it stood at seq ``to`` (0 empties it); nothing is deleted.
+
+    Appends a marker (an entry with ``rewindsTo``) after which contexts, pages and ``entries``
+    read the history as it was at ``to``; the log, tails, exports and ``entries(as_of=...)`` keep
+    every entry. A ``to`` inside a turn is refused (422, ``seq_inside_turn``), as is a rewind
+    while a turn is open (409, ``open_turn_pending``) unless ``discard_open_turn`` drops it.
+    """
+    body = {"to": to, "discardOpenTurn": discard_open_turn}
+    return Call(
+        "POST", _session(session_id, "/rewind"), body=body,
+        headers=_write_headers(expected_seq, idempotency_key), idempotent=True,
+    )
+
+
 def usage(session_id: str | None = None) -> Call[UsageTotals]:
     """Token totals of a session, or of every session of the tenant."""
     params = [("session", session_id)] if session_id is not None else []

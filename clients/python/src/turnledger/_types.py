@@ -51,6 +51,9 @@ class Entry(_EntryRequired, total=False):
     toolCallId: str
     outcome: Outcome
     usage: Usage
+    summarizes: list[int]
+    rewindsTo: int
+    """Set on a rewind marker only (tails and exports): the seq the history went back to."""
 
 
 class EntryPage(TypedDict, total=False):
