@@ -91,6 +91,7 @@ class AsyncClient:
     cancel_turn = _operation(calls.cancel_turn)
     recover = _operation(calls.recover)
     context = _operation(calls.context)
+    rendered_context = _operation(calls.rendered_context)
     search = _operation(calls.search)
     fork = _operation(calls.fork)
     summarize = _operation(calls.summarize)

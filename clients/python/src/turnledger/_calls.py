@@ -7,7 +7,7 @@ import json as _json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypedDict, TypeVar
 from urllib.parse import quote
 
 from ._types import (
@@ -40,7 +40,8 @@ class Call(Generic[T]):
     #: Safe to send again when the answer was lost: a read, or a write the service recognises
     #: as the same one (an idempotency key, a result of the same content, a commit naming its turn).
     idempotent: bool = False
-    read: Callable[[bytes], T] = lambda body: _json.loads(body)  # noqa: E731
+    #: The answer from the response body and headers.
+    read: Callable[[bytes, Mapping[str, str]], T] = lambda body, _headers: _json.loads(body)  # noqa: E731
 
 
 def _session(session_id: str, suffix: str = "") -> str:
@@ -206,6 +207,35 @@ def context(session_id: str, format: ContextFormat = "openai-chat", *, max_token
     return Call("GET", _session(session_id, "/context"), params=params, idempotent=True)
 
 
+class RenderedContext(TypedDict):
+    """A context with the seqs of the history its body renders, in order."""
+
+    body: dict[str, Any]
+    seqs: list[int]
+
+
+def _seq_runs(text: str) -> list[int]:
+    seqs: list[int] = []
+    for run in filter(None, text.split(",")):
+        first, _, last = run.partition("-")
+        seqs.extend(range(int(first), int(last or first) + 1))
+    return seqs
+
+
+def rendered_context(
+    session_id: str, format: ContextFormat = "openai-chat", *, max_tokens: int | None = None
+) -> Call[RenderedContext]:
+    """``context``, with the seqs of the history the body renders (the ``TurnLedger-Rendered-Seqs``
+    header): what a client that keeps its own data beside each entry maps the body back with."""
+    base = context(session_id, format, max_tokens=max_tokens)
+    return Call(
+        base.method, base.path, params=base.params, idempotent=True,
+        read=lambda body, headers: {
+            "body": _json.loads(body), "seqs": _seq_runs(headers.get("TurnLedger-Rendered-Seqs", "")),
+        },
+    )
+
+
 def search(
     text: str,
     *,
@@ -280,7 +310,7 @@ def tool_stats(*, session_id: str | None = None, since: str | None = None) -> Ca
     return Call("GET", "/v1/tools/stats", params=params, idempotent=True)
 
 
-def _lines(body: bytes) -> list[str]:
+def _lines(body: bytes, _headers: Mapping[str, str]) -> list[str]:
     return body.decode("utf-8").splitlines()
 
 

@@ -64,7 +64,7 @@ def answer_of(call: Call[T], response: httpx.Response) -> T:
     """The call's answer, or the service's error raised as ``TurnLedgerError``."""
     if response.status_code >= 400:
         raise TurnLedgerError.from_body(response.status_code, response.content)
-    return call.read(response.content)
+    return call.read(response.content, response.headers)
 
 
 class TailState:
