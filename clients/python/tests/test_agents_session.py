@@ -74,7 +74,7 @@ async def test_a_batch_that_breaks_pairing_is_refused_and_writes_nothing(server,
         await session.add_items([CALL_WEATHER, OUT_WIKI])  # type: ignore[list-item]
     assert unknown.value.code == "unknown_call" and unknown.value.details["callId"] == "call_k"
     with pytest.raises(TurnLedgerError) as twice:
-        await session.add_items([CALL_WEATHER, OUT_WEATHER, OUT_WEATHER])  # type: ignore[list-item]
+        await session.add_items([CALL_WEATHER, CALL_WIKI, OUT_WEATHER, OUT_WEATHER])  # type: ignore[list-item]
     assert twice.value.code == "duplicate_result"
     assert await session.get_items() == [USER]
     with Client(server.url) as ledger:

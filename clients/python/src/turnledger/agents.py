@@ -149,7 +149,7 @@ class TurnLedgerSession:
     the tool's ``failure_error_function`` (``function_tool(fn, failure_error_function=session.tool_error)``).
     """
 
-    session_settings: SessionSettings | None
+    session_settings: SessionSettings
 
     def __init__(
         self,
@@ -160,8 +160,10 @@ class TurnLedgerSession:
         session_settings: SessionSettings | Mapping[str, Any] | None = None,
     ) -> None:
         self.session_id = session_id
+        #: The ledger session the items go to (the SDK's id, unless a subclass maps it).
+        self._ledger_id = session_id
         self.session_settings = (
-            coerce_session_settings(cast(Any, session_settings)) if session_settings is not None else None
+            coerce_session_settings(cast(Any, session_settings)) if session_settings is not None else SessionSettings()
         )
         self._base_url = base_url
         self._api_key = api_key
@@ -239,7 +241,7 @@ class TurnLedgerSession:
                     return None
                 step = steps[-1]
                 to, discard = step.first_seq - 1, False
-            await client.rewind(self.session_id, to, discard_open_turn=discard)
+            await client.rewind(self._ledger_id, to, discard_open_turn=discard)
             await self._write(client, step.items[:-1], step.outcomes)
             return cast(TResponseInputItem, step.items[-1])
 
@@ -248,7 +250,7 @@ class TurnLedgerSession:
         client, lock = self._connection()
         async with lock:
             await self._ensure_session(client)
-            await client.rewind(self.session_id, 0, discard_open_turn=True)
+            await client.rewind(self._ledger_id, 0, discard_open_turn=True)
             self._failed_calls.clear()
 
     async def aclose(self) -> None:
@@ -277,7 +279,7 @@ class TurnLedgerSession:
         if self._created:
             return
         try:
-            await client.create_session(self.session_id)
+            await client.create_session(self._ledger_id)
         except TurnLedgerError as error:
             if error.code != "session_already_exists":
                 raise
@@ -286,14 +288,14 @@ class TurnLedgerSession:
     async def _steps(self, client: AsyncClient) -> list[_Step]:
         """The committed history as the ledger renders it for ``openai-responses``, step by step."""
         try:
-            rendered = await client.rendered_context(self.session_id, "openai-responses")
+            rendered = await client.rendered_context(self._ledger_id, "openai-responses")
         except TurnLedgerError as error:
             if error.code == "session_not_found":
                 return []
             raise
         wanted = set(rendered["seqs"])
         steps: list[_Step] = []
-        async for entry in client.iter_entries(self.session_id, page_size=500):
+        async for entry in client.iter_entries(self._ledger_id, page_size=500):
             if entry["seq"] not in wanted:
                 continue
             if entry["role"] != "tool" or not steps:
@@ -305,7 +307,7 @@ class TurnLedgerSession:
 
     async def _open_turn(self, client: AsyncClient) -> Turn | None:
         try:
-            return await client.current_turn(self.session_id)
+            return await client.current_turn(self._ledger_id)
         except TurnLedgerError as error:
             if error.code in ("no_open_turn", "session_not_found"):
                 return None
@@ -327,7 +329,7 @@ class TurnLedgerSession:
         """Writes items in order; ``outcomes`` are the outcomes of outputs written again by a pop."""
         turn = await self._open_turn(client)
         if turn is not None and not _Staged.of(turn).waiting:  # every output landed, the commit did not
-            await client.commit_turn(self.session_id, turn["seq"])
+            await client.commit_turn(self._ledger_id, turn["seq"])
             turn = None
         staged = _Staged.of(turn)
         self._check(items, _Staged.of(turn))
@@ -352,13 +354,13 @@ class TurnLedgerSession:
             parts += [_verbatim(item) for item in group]
             group.clear()
             if calls and staged.waiting:  # more calls of the same model step: the turn is staged again, larger
-                await client.rewind(self.session_id, staged.seq - 1, discard_open_turn=True)
+                await client.rewind(self._ledger_id, staged.seq - 1, discard_open_turn=True)
                 await self._stage(client, staged, staged.parts + parts, staged.calls + calls)
             elif calls:
                 await self._stage(client, staged, parts, calls)
             else:
                 await self._cancel_waiting(client, staged)
-                await client.append(self.session_id, "assistant", parts=parts)
+                await client.append(self._ledger_id, "assistant", parts=parts)
 
         for item in items:
             kind = _kind(item)
@@ -369,16 +371,16 @@ class TurnLedgerSession:
             if kind == "input":
                 await self._cancel_waiting(client, staged)
                 parts = _content_parts(item.get("content")) + [_verbatim(item)]
-                await client.append(self.session_id, item["role"], parts=parts)
+                await client.append(self._ledger_id, item["role"], parts=parts)
                 continue
             call_id = item["call_id"]
             outcome: Outcome = outcomes.get(call_id) or ("error" if call_id in self._failed_calls else "success")
             parts = _content_parts(item.get("output")) + [_verbatim(item)]
-            await client.record_result(self.session_id, call_id, parts=parts, outcome=outcome)
+            await client.record_result(self._ledger_id, call_id, parts=parts, outcome=outcome)
             self._failed_calls.discard(call_id)
             staged.results.append({"callId": call_id, "parts": parts, "outcome": outcome})
             if not staged.waiting:
-                await client.commit_turn(self.session_id, staged.seq)
+                await client.commit_turn(self._ledger_id, staged.seq)
                 staged.clear()
         await flush()
 
@@ -386,18 +388,18 @@ class TurnLedgerSession:
         self, client: AsyncClient, staged: _Staged, parts: list[ContentPart], calls: list[ToolCall]
     ) -> None:
         """Opens a turn, and records again the results ``staged`` held (a turn staged anew)."""
-        opened = await client.open_turn(self.session_id, calls, parts=parts)
+        opened = await client.open_turn(self._ledger_id, calls, parts=parts)
         results = staged.results
         staged.seq, staged.parts, staged.calls, staged.results = opened["seq"], parts, calls, []
         for result in results:
             await client.record_result(
-                self.session_id, result["callId"], parts=result["parts"], outcome=result["outcome"])
+                self._ledger_id, result["callId"], parts=result["parts"], outcome=result["outcome"])
             staged.results.append(result)
 
     async def _cancel_waiting(self, client: AsyncClient, staged: _Staged) -> None:
         """A new message while calls wait for their outputs: they get ``cancelled`` results."""
         if staged.waiting:
-            await client.cancel_turn(self.session_id)
+            await client.cancel_turn(self._ledger_id)
             staged.clear()
 
     def _check(self, items: list[Item], staged: _Staged) -> None:
@@ -423,16 +425,16 @@ class TurnLedgerSession:
                 continue
             call_id = str(item.get("call_id", ""))
             if not answered:
-                raise _Refused(409, "no_open_turn", f"Session '{self.session_id}' has no open turn.", {"callId": call_id})
+                raise _Refused(409, "no_open_turn", f"Session '{self._ledger_id}' has no open turn.", {"callId": call_id})
             if call_id not in answered:
                 raise _Refused(
-                    404, "unknown_call", f"The open turn of session '{self.session_id}' has no call '{call_id}'.",
-                    {"sessionId": self.session_id, "callId": call_id},
+                    404, "unknown_call", f"The open turn of session '{self._ledger_id}' has no call '{call_id}'.",
+                    {"sessionId": self._ledger_id, "callId": call_id},
                 )
             if answered[call_id]:
                 raise _Refused(
-                    409, "duplicate_result", f"Call '{call_id}' of session '{self.session_id}' has a result already.",
-                    {"sessionId": self.session_id, "callId": call_id},
+                    409, "duplicate_result", f"Call '{call_id}' of session '{self._ledger_id}' has a result already.",
+                    {"sessionId": self._ledger_id, "callId": call_id},
                 )
             answered[call_id] = True
             if all(answered.values()):
