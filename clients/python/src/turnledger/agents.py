@@ -5,7 +5,7 @@
 >>> session = TurnLedgerSession("user-42", base_url="http://127.0.0.1:8080")
 >>> result = await Runner.run(Agent(name="a"), "Hello", session=session)
 
-Each item the SDK adds maps onto the ledger (docs/python.md in the repository, "Agents SDK"):
+Each item the SDK adds maps onto the ledger (docs/agents-sdk.md in the repository):
 messages become entries, ``function_call`` items open a turn, ``function_call_output`` items are
 its results, and the turn is committed once every call has its output. Each entry also keeps the
 SDK's items verbatim (an opaque part of provider ``openai-agents``, which no provider is sent), so
