@@ -2,7 +2,7 @@ import Foundation
 import TurnLedger
 
 /// Builds random histories through the public API, from a seed: ids of every shape, messages of
-/// one role in a row, empty texts and results, every outcome, summaries, forks at every legal
+/// one role in a row, empty texts and results, every outcome, summaries, rewinds, forks at every legal
 /// point, imported histories and provider-opaque data. Whatever it builds the store accepted,
 /// so every one of them must render in every format.
 struct HistoryGenerator {
@@ -63,6 +63,9 @@ struct HistoryGenerator {
                 try await ledger.append(parts, role: role, to: session)
             case 4...7:
                 try await turn(in: session, ledger: ledger)
+            case 8 where chance(50):  // back to a point of the history; later rewinds nest over it
+                let points = [0] + Self.wholeTurnPoints(try await ledger.entries(in: session))
+                try await ledger.rewind(session, to: pick(points))
             default:
                 let points = [0] + Self.wholeTurnPoints(try await ledger.entries(in: session))
                 guard points.count >= 2 else { continue }
