@@ -100,6 +100,23 @@ struct InvariantCheck: Sendable {
                     OR (e.seq < s.summaryFrom AND s.summaryFrom <= e.seq + e.callCount))
                 """),
         InvariantCheck(
+            name: "rewind_inside_turn",
+            // A rewind marker's target, over the history it reads (as for summaries).
+            sql: """
+                WITH RECURSIVE lineage(sessionKey, owner, lastSeq) AS (
+                    SELECT DISTINCT sessionKey, sessionKey, 9223372036854775807 FROM entry WHERE rewindTo IS NOT NULL
+                    UNION ALL
+                    SELECT l.sessionKey, s.parentKey, min(l.lastSeq, s.parentSeq)
+                    FROM lineage l JOIN session s ON s.key = l.owner
+                    WHERE s.parentKey IS NOT NULL)
+                SELECT 'session ' || \(session("r.sessionKey")) || ' seq ' || r.seq || ': the rewind to seq '
+                    || r.rewindTo || ' lands inside the turn at seq ' || e.seq
+                FROM entry r
+                JOIN lineage l ON l.sessionKey = r.sessionKey
+                JOIN entry e ON e.sessionKey = l.owner AND e.seq <= l.lastSeq AND e.callCount > 0
+                WHERE r.rewindTo IS NOT NULL AND e.seq <= r.rewindTo AND r.rewindTo < e.seq + e.callCount
+                """),
+        InvariantCheck(
             name: "entry_without_session",
             sql: """
                 SELECT 'session ' || \(session("e.sessionKey")) || ' seq ' || e.seq || ': the session does not exist'

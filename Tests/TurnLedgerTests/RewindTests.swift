@@ -115,6 +115,29 @@ import TurnLedger
         #expect(try await temp.ledger.nextSeq(in: "s1") == 7)
     }
 
+    @Test func aMarkerIntoATurnWrittenWithTheTriggerDroppedIsNamedByVerifyAndReadSafely() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await Scenario.parallelCallsWithAnError(temp.ledger)  // the turn at 3...5
+        try await temp.rawConnection(foreignKeys: true).write { db in
+            try db.execute(sql: "DROP TRIGGER rewindLandsBetweenTurns")
+            try db.execute(
+                sql: """
+                    INSERT INTO entry (sessionKey, seq, role, parts, createdAt, rewindTo)
+                    VALUES ((SELECT key FROM session WHERE id = 's1'), 7, 'user', '[]', '2026-12-01T00:00:00.000Z', 4)
+                    """)
+        }
+        let problems = try await temp.ledger.verify().problems
+        #expect(
+            problems.contains(
+                VerificationReport.Problem(
+                    check: "rewind_inside_turn", detail: "session 's1' seq 7: the rewind to seq 4 lands inside the turn at seq 3")),
+            "\(problems)")
+        // Read as far back as whole turns go: the history never ends between a call and its result.
+        #expect(try await temp.ledger.entries(in: "s1").map(\.seq) == [1, 2])
+        _ = try await temp.ledger.context(for: "s1", format: .openAIChat)
+    }
+
     @Test func anOpenTurnIsKeptUnlessTheCallerAsksToDiscardIt() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
