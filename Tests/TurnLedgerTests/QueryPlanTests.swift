@@ -56,6 +56,10 @@ import Testing
         _ = try await ledger.search(SearchQuery("東京", sessionId: "f"))
         _ = try await ledger.search(SearchQuery("погода", tenant: "acme", roles: [.user]))
         _ = try await ledger.usageTotals(in: "s1")
+        try await ledger.openTurn(in: "f", calls: [Fixtures.weather])
+        try await ledger.rewind("f", to: 5, idempotencyKey: "r", discardingOpenTurn: true)  // into s0's rows
+        _ = try await ledger.entries(in: "f")
+        _ = try await ledger.context(for: "f", format: .anthropic)
 
         let statements = Set(recorder.take().filter { !$0.hasPrefix("--") && !$0.hasPrefix("PRAGMA") })
         #expect(statements.count > 20)
