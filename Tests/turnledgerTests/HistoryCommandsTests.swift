@@ -67,6 +67,23 @@ import Testing
         #expect(context.status == 0 && context.stdout.contains("Weather: snow") && !context.stdout.contains("HTTP 403"))
     }
 
+    @Test func rewindTakesTheHistoryBackAndShowAsOfKeepsWhatWasThere() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        try conversation(cli)
+
+        let inside = try cli("rewind", "s1", "--to", "3")
+        #expect(inside.status == 1 && inside.stderr.contains("inside the turn 2...4"))
+        let rewound = try cli("rewind", "s1", "--to", "1")
+        #expect(rewound.status == 0, "\(rewound.stderr)")
+        let marker = try #require(try rewound.json() as? [String: Any])
+        #expect(marker["seq"] as? Int == 5 && marker["rewindsTo"] as? Int == 1)
+        let context = try cli("context", "s1", "--format", "openai-chat")
+        #expect(context.status == 0 && !context.stdout.contains("HTTP 403") && context.stdout.contains("Какая погода"))
+        #expect(try cli("show", "s1", "--as-of", "4").stdout.contains("HTTP 403 Forbidden"))
+        #expect(try cli("verify").status == 0)
+    }
+
     @Test func forkExportImportAndPurge() throws {
         let cli = try CLI()
         defer { cli.remove() }
