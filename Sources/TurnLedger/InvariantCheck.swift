@@ -17,6 +17,20 @@ struct InvariantCheck: Sendable {
         """
     }
 
+    /// `WITH RECURSIVE lineage(sessionKey, owner, lastSeq)`: for each session with an entry that
+    /// `entries` (a condition on `entry`) selects, the sessions whose rows its history reads, each
+    /// up to the seq it reads to (its own rows, then each ancestor's up to the fork point).
+    static func lineage(ofSessionsWith entries: String) -> String {
+        """
+        WITH RECURSIVE lineage(sessionKey, owner, lastSeq) AS (
+            SELECT DISTINCT sessionKey, sessionKey, 9223372036854775807 FROM entry WHERE \(entries)
+            UNION ALL
+            SELECT l.sessionKey, s.parentKey, min(l.lastSeq, s.parentSeq)
+            FROM lineage l JOIN session s ON s.key = l.owner
+            WHERE s.parentKey IS NOT NULL)
+        """
+    }
+
     static let all: [InvariantCheck] = [
         InvariantCheck(
             name: "call_without_result",
@@ -83,12 +97,7 @@ struct InvariantCheck: Sendable {
             // Over the whole history each summary reads: its session's rows, then each
             // ancestor's up to the fork point.
             sql: """
-                WITH RECURSIVE lineage(sessionKey, owner, lastSeq) AS (
-                    SELECT DISTINCT sessionKey, sessionKey, 9223372036854775807 FROM entry WHERE summaryTo IS NOT NULL
-                    UNION ALL
-                    SELECT l.sessionKey, s.parentKey, min(l.lastSeq, s.parentSeq)
-                    FROM lineage l JOIN session s ON s.key = l.owner
-                    WHERE s.parentKey IS NOT NULL)
+                \(lineage(ofSessionsWith: "summaryTo IS NOT NULL"))
                 SELECT 'session ' || \(session("s.sessionKey")) || ' seq ' || s.seq || ': the summary of '
                     || s.summaryFrom || '...' || s.summaryTo || ' splits the turn at seq ' || e.seq
                     || CASE WHEN l.owner = s.sessionKey THEN '' ELSE ' (inherited from ' || \(session("l.owner")) || ')' END
@@ -103,12 +112,7 @@ struct InvariantCheck: Sendable {
             name: "rewind_inside_turn",
             // A rewind marker's target, over the history it reads (as for summaries).
             sql: """
-                WITH RECURSIVE lineage(sessionKey, owner, lastSeq) AS (
-                    SELECT DISTINCT sessionKey, sessionKey, 9223372036854775807 FROM entry WHERE rewindTo IS NOT NULL
-                    UNION ALL
-                    SELECT l.sessionKey, s.parentKey, min(l.lastSeq, s.parentSeq)
-                    FROM lineage l JOIN session s ON s.key = l.owner
-                    WHERE s.parentKey IS NOT NULL)
+                \(lineage(ofSessionsWith: "rewindTo IS NOT NULL"))
                 SELECT 'session ' || \(session("r.sessionKey")) || ' seq ' || r.seq || ': the rewind to seq '
                     || r.rewindTo || ' lands inside the turn at seq ' || e.seq
                 FROM entry r
