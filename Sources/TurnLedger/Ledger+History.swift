@@ -25,8 +25,9 @@ extension Ledger {
     }
 
     /// One page of a session's history (rewinds applied): up to `limit` messages after seq
-    /// `after`, each assistant entry with all its results. Pass the page's `nextAfter` to read the next one;
-    /// it is nil on the last page. Each page reads only its own rows.
+    /// `after`, each assistant entry with all its results. Pass the page's `nextAfter` to read the
+    /// next one; it is nil on the last page. Each page reads only its own rows, unless the session's
+    /// lineage holds a rewind: then the log is read from its start, to apply it.
     ///
     /// ```swift
     /// var after = 0
