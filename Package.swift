@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.embedInCode("Migrations")],
+            resources: [.embedInCode("Storage/SQLite/Migrations")],
             swiftSettings: strictSettings
         ),
         // The HTTP service (Hummingbird): routes over the library, no SQL.
