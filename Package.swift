@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.embedInCode("Storage/SQLite/Migrations")],
+            resources: [.embedInCode("Storage/SQLite/Migrations"), .embedInCode("Storage/Postgres/Migrations")],
             swiftSettings: strictSettings
         ),
         // The HTTP service (Hummingbird): routes over the library, no SQL.

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// The PostgreSQL schema (Storage/Postgres/Migrations) keeps the ledger's invariants for any client:
+/// each case runs through `psql` against a real server, as another program would write.
+@Suite(.serialized) struct PostgresGuardTests {
+    static let migration = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/TurnLedger/Storage/Postgres/Migrations/0001_ledger.sql")
+
+    /// A database with the schema and one session `s1`: seq 1 a user message, seq 2 a turn of two
+    /// calls (`a` succeeded, `b` a 403) with their results at 3 and 4.
+    private func ledger(_ cluster: PostgresCluster) throws -> String {
+        let database = try cluster.createDatabase()
+        let schema = cluster.psql(database, try String(contentsOf: Self.migration, encoding: .utf8))
+        #expect(schema.status == 0, "\(schema.stderr)")
+        let written = cluster.psql(
+            database,
+            """
+            INSERT INTO session (id, createdAt) VALUES ('s1', '2026-12-01T00:00:00.000Z');
+            INSERT INTO entry (sessionKey, seq, role, parts, createdAt)
+                VALUES (1, 1, 'user', '[{"text":"Погода в Москве?","type":"text"}]', '2026-12-01T00:00:00.001Z');
+            BEGIN;
+            INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt)
+                VALUES (1, 2, 'assistant', '[]', 2, '2026-12-01T00:00:00.002Z');
+            INSERT INTO toolResult VALUES (1, 2, 1, 'b', 'error', '[{"text":"HTTP 403","type":"text"}]', '2026-12-01T00:00:00.003Z');
+            INSERT INTO toolResult VALUES (1, 2, 0, 'a', 'success', '[{"text":"-3°C","type":"text"}]', '2026-12-01T00:00:00.004Z');
+            INSERT INTO toolCall VALUES (1, 2, 0, 'a', 'fetch', '{"url":"https://wttr.in/Moscow"}');
+            INSERT INTO toolCall VALUES (1, 2, 1, 'b', 'fetch', '{"url":');
+            COMMIT;
+            """)
+        #expect(written.status == 0, "\(written.stderr)")
+        return database
+    }
+
+    private func counts(_ cluster: PostgresCluster, _ database: String) -> String {
+        cluster.psql(
+            database,
+            """
+            SELECT (SELECT count(*) FROM session) || ' ' || (SELECT count(*) FROM entry) || ' '
+                || (SELECT count(*) FROM toolCall) || ' ' || (SELECT count(*) FROM toolResult)
+            """
+        ).stdout
+    }
+
+    @Test func theSchemaRefusesWhatTheLedgerNeverWritesWhoeverWrites() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let database = try ledger(cluster)
+        let before = counts(cluster, database)
+        #expect(before == "1 2 2 2\n")
+
+        let refused: [(String, String)] = [
+            // A call committed without its result, with its result's id wrong, or a result without its call.
+            (
+                "BEGIN; INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES (1, 5, 'assistant', '[]', 1, 'x');"
+                    + " INSERT INTO toolCall VALUES (1, 5, 0, 'c', 'f', '{}'); COMMIT;",
+                "toolcallneedsitsresult"
+            ),
+            (
+                "BEGIN; INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES (1, 5, 'assistant', '[]', 1, 'x');"
+                    + " INSERT INTO toolCall VALUES (1, 5, 0, 'c', 'f', '{}');"
+                    + " INSERT INTO toolResult VALUES (1, 5, 0, 'other', 'success', '[]', 'x'); COMMIT;",
+                "violates foreign key constraint"
+            ),
+            (
+                "BEGIN; INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES (1, 5, 'assistant', '[]', 1, 'x');"
+                    + " INSERT INTO toolResult VALUES (1, 5, 0, 'c', 'success', '[]', 'x'); COMMIT;",
+                "a tool call cannot be committed without its result"
+            ),
+            // An entry that says two calls but has one (with its result).
+            (
+                "BEGIN; INSERT INTO entry (sessionKey, seq, role, parts, callCount, createdAt) VALUES (1, 5, 'assistant', '[]', 2, 'x');"
+                    + " INSERT INTO toolResult VALUES (1, 5, 0, 'c', 'success', '[]', 'x');"
+                    + " INSERT INTO toolCall VALUES (1, 5, 0, 'c', 'f', '{}'); COMMIT;",
+                "a tool call cannot be committed without its result"
+            ),
+            // The log is append-only.
+            ("UPDATE entry SET parts = '[]' WHERE seq = 1", "the entry log is append-only"),
+            ("UPDATE toolResult SET outcome = 'success'", "the entry log is append-only"),
+            ("DELETE FROM toolResult WHERE callId = 'b'", "the entry log is append-only"),
+            ("DELETE FROM entry", "the entry log is append-only"),
+            ("TRUNCATE entry CASCADE", "the entry log is append-only"),
+            ("DELETE FROM session", "a session is deleted only by a purge"),
+            // Dense seqs, no entry while a turn is open, histories that end between turns.
+            ("INSERT INTO entry (sessionKey, seq, role, parts, createdAt) VALUES (1, 9, 'user', '[]', 'x')", "the next seq"),
+            (
+                "BEGIN; INSERT INTO openTurn (sessionKey, seq, parts, callCount, openedAt) VALUES (1, 5, '[]', 1, 'x');"
+                    + " INSERT INTO entry (sessionKey, seq, role, parts, createdAt) VALUES (1, 5, 'user', '[]', 'x'); COMMIT;",
+                "the session has an open turn"
+            ),
+            (
+                "INSERT INTO entry (sessionKey, seq, role, parts, createdAt, rewindTo) VALUES (1, 5, 'user', '[]', 'x', 3)",
+                "a rewind must land between turns"
+            ),
+            (
+                "INSERT INTO entry (sessionKey, seq, role, parts, createdAt, summaryFrom, summaryTo)"
+                    + " VALUES (1, 5, 'user', '[{\"text\":\"s\",\"type\":\"text\"}]', 'x', 1, 2)",
+                "a summary must cover whole turns"
+            ),
+            ("INSERT INTO session (id, createdAt, parentKey, parentSeq) VALUES ('f', 'x', 1, 2)", "after a whole turn"),
+            (
+                "INSERT INTO session (id, tenant, createdAt, parentKey, parentSeq) VALUES ('f', 'acme', 'x', 1, 4)",
+                "a fork belongs to its parent's tenant"
+            ),
+            ("UPDATE session SET id = 's2'", "cannot change"),
+            ("INSERT INTO entry (sessionKey, seq, role, parts, createdAt) VALUES (1, 5, 'user', '{}', 'x')", "check constraint"),
+        ]
+        for (sql, message) in refused {
+            let run = cluster.psql(database, sql)
+            #expect(run.status != 0 && run.stderr.contains(message), "\(sql)\n\(run.stderr)")
+            #expect(counts(cluster, database) == before, "\(sql) left rows behind")
+        }
+
+        // What the ledger does write is taken: a rewind between turns, a fork after a whole turn, a
+        // purge (the one way rows leave), and the seq after all of them.
+        let accepted = cluster.psql(
+            database,
+            """
+            INSERT INTO entry (sessionKey, seq, role, parts, createdAt, rewindTo)
+                VALUES (1, 5, 'user', '[]', '2026-12-01T00:00:02.000Z', 1);
+            INSERT INTO session (id, createdAt, parentKey, parentSeq) VALUES ('f', '2026-12-01T00:00:01.000Z', 1, 4);
+            SELECT seq FROM sessionNextSeq ORDER BY sessionKey;
+            """)
+        #expect(accepted.status == 0 && accepted.stdout == "6\n5\n", "\(accepted.stderr)")
+        let purged = cluster.psql(
+            database,
+            """
+            BEGIN;
+            INSERT INTO purgeInProgress SELECT key FROM session WHERE id = 'f';
+            DELETE FROM session WHERE id = 'f';
+            DELETE FROM purgeInProgress;
+            COMMIT;
+            SELECT count(*) FROM session;
+            """)
+        #expect(purged.status == 0 && purged.stdout == "1\n", "\(purged.stderr)")
+        // Activity is kept by the schema: the newest write's time.
+        #expect(cluster.psql(database, "SELECT lastActivityAt FROM session WHERE key = 1").stdout == "2026-12-01T00:00:02.000Z\n")
+    }
+}

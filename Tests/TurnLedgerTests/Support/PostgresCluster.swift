@@ -1,0 +1,138 @@
+import Foundation
+
+/// A throwaway PostgreSQL cluster: `initdb` in a temporary directory, a server listening only on a
+/// Unix socket in that directory, `stop()` to end it and remove everything. The binaries come from
+/// `$TURNLEDGER_POSTGRES_BIN`, else `pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`.
+/// PostgreSQL refuses to run as root: as root (a CI container), the cluster belongs to the
+/// unprivileged `postgres` user (or `nobody`) and its programs run as that user (`setpriv`).
+final class PostgresCluster {
+    let directory: URL
+    private let binaries: URL
+    private let owner: String?
+    private let server = Process()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case noBinaries
+        case command(String, Run)
+        var description: String {
+            switch self {
+            case .noBinaries: "no PostgreSQL binaries: install postgresql, or set TURNLEDGER_POSTGRES_BIN"
+            case .command(let command, let run): "\(command) exited \(run.status): \(run.stderr)"
+            }
+        }
+    }
+
+    init() throws {
+        binaries = try Self.binaries()
+        owner = getuid() == 0 ? (getpwnam("postgres") != nil ? "postgres" : "nobody") : nil
+        directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("turnledger-pg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        if let owner { try Self.run(URL(fileURLWithPath: "/bin/chown"), [owner, directory.path]) }
+        let data = directory.appendingPathComponent("data").path
+        try Self.run(
+            command("initdb"),
+            arguments("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]))
+        // The server is this process's own child, not a daemon of pg_ctl: stop() ends it, and
+        // Foundation, which learns that a child exited through a descriptor the child inherits, is
+        // never left waiting on a daemon that holds that descriptor.
+        let log = directory.appendingPathComponent("log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        server.executableURL = command("postgres")
+        server.arguments = arguments(
+            "postgres", ["-D", data, "-k", directory.path, "-c", "listen_addresses=", "-c", "fsync=off"])
+        server.standardOutput = try FileHandle(forWritingTo: log)
+        server.standardError = try FileHandle(forWritingTo: log)
+        try server.run()
+        for _ in 0..<300 where server.isRunning && psql("postgres", "SELECT 1").status != 0 {
+            usleep(100_000)
+        }
+        guard psql("postgres", "SELECT 1").status == 0 else {
+            stop()
+            throw Failure.command("postgres", Run(status: -1, stdout: "", stderr: "the server did not start"))
+        }
+    }
+
+    /// Stops the server (a fast shutdown) and removes the cluster.
+    func stop() {
+        if server.isRunning {
+            kill(server.processIdentifier, SIGINT)
+            server.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Creates an empty database and returns its name.
+    func createDatabase() throws -> String {
+        let name = "ledger_\(UUID().uuidString.prefix(8).lowercased())"
+        let created = psql("postgres", "CREATE DATABASE \(name)")
+        guard created.status == 0 else { throw Failure.command("CREATE DATABASE", created) }
+        return name
+    }
+
+    /// Runs SQL with `psql` as another client would: it stops at the first error (exit status 3).
+    func psql(_ database: String, _ sql: String) -> Run {
+        let arguments = [
+            "-h", directory.path, "-U", "postgres", "-d", database, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql,
+        ]
+        return (try? Self.run(binaries.appendingPathComponent("psql"), arguments, check: false))
+            ?? Run(status: -1, stdout: "", stderr: "psql did not run")
+    }
+
+    /// A program of the cluster, run as its owner through `setpriv`, which becomes the program.
+    private func command(_ program: String) -> URL {
+        owner == nil ? binaries.appendingPathComponent(program) : URL(fileURLWithPath: "/usr/bin/setpriv")
+    }
+
+    private func arguments(_ program: String, _ arguments: [String]) -> [String] {
+        guard let owner, let user = getpwnam(owner) else { return arguments }
+        return [
+            "--reuid=\(user.pointee.pw_uid)", "--regid=\(user.pointee.pw_gid)", "--clear-groups", "--",
+            binaries.appendingPathComponent(program).path,
+        ] + arguments
+    }
+
+    /// Runs a program to its end; its output goes through files.
+    @discardableResult
+    private static func run(_ executable: URL, _ arguments: [String], check: Bool = true) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pg-out-\(UUID().uuidString)")
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("pg-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        let run = Run(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        if check, run.status != 0 { throw Failure.command(([executable.path] + arguments).joined(separator: " "), run) }
+        return run
+    }
+
+    private static func binaries() throws -> URL {
+        if let path = ProcessInfo.processInfo.environment["TURNLEDGER_POSTGRES_BIN"] {
+            return URL(fileURLWithPath: path)
+        }
+        if let run = try? run(URL(fileURLWithPath: "/usr/bin/env"), ["pg_config", "--bindir"]) {
+            let path = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if FileManager.default.fileExists(atPath: path + "/initdb") { return URL(fileURLWithPath: path) }
+        }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let newest = versions.compactMap(Int.init).max() else { throw Failure.noBinaries }
+        return URL(fileURLWithPath: "/usr/lib/postgresql/\(newest)/bin")
+    }
+}
