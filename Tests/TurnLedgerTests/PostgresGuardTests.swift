@@ -3,7 +3,7 @@ import Testing
 
 /// The PostgreSQL schema (Storage/Postgres/Migrations) keeps the ledger's invariants for any client:
 /// each case runs through `psql` against a real server, as another program would write.
-@Suite(.serialized) struct PostgresGuardTests {
+@Suite struct PostgresGuardTests {
     static let migration = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Sources/TurnLedger/Storage/Postgres/Migrations/0001_ledger.sql")
@@ -134,7 +134,35 @@ import Testing
             SELECT count(*) FROM session;
             """)
         #expect(purged.status == 0 && purged.stdout == "1\n", "\(purged.stderr)")
+        // Search rows are append-only like the log.
+        let searchRow = "INSERT INTO searchDoc (sessionKey, seq, kind, role, body) VALUES (1, 1, 'message', 'user', 'x')"
+        #expect(cluster.psql(database, searchRow).status == 0)
+        #expect(cluster.psql(database, "UPDATE searchDoc SET body = 'y'").stderr.contains("append-only"))
         // Activity is kept by the schema: the newest write's time.
         #expect(cluster.psql(database, "SELECT lastActivityAt FROM session WHERE key = 1").stdout == "2026-12-01T00:00:02.000Z\n")
+    }
+
+    /// The trigram index finds words of any script, case-insensitively, and a query can use it.
+    @Test func searchRowsFindEnglishRussianAndJapaneseThroughTheTrigramIndex() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let database = try ledger(cluster)
+        let inserted = cluster.psql(
+            database,
+            """
+            INSERT INTO searchDoc (sessionKey, seq, kind, role, position, toolName, body) VALUES
+                (1, 1, 'message', 'user', NULL, NULL, 'Погода в Москве? And the weather in Tokyo?'),
+                (1, 3, 'result', 'tool', 0, 'fetch', '東京の天気は晴れ、12°C'),
+                (1, 4, 'result', 'tool', 1, 'fetch', 'HTTP 403 Forbidden');
+            """)
+        #expect(inserted.status == 0, "\(inserted.stderr)")
+        for (word, seqs) in [("москве", "1"), ("WEATHER", "1"), ("天気", "3"), ("晴れ", "3"), ("forbidden", "4"), ("снег", "")] {
+            let found = cluster.psql(
+                database, "SELECT string_agg(seq::text, ',' ORDER BY seq) FROM searchDoc WHERE body ILIKE '%\(word)%'")
+            #expect(found.status == 0 && found.stdout == seqs + "\n", "\(word): \(found.stdout) \(found.stderr)")
+        }
+        let plan = cluster.psql(
+            database, "SET enable_seqscan = off; EXPLAIN SELECT seq FROM searchDoc WHERE body ILIKE '%погода%'")
+        #expect(plan.stdout.contains("searchdoctext"), "\(plan.stdout)")
     }
 }

@@ -153,6 +153,25 @@ CREATE TABLE apiKey (
     revokedAt text
 );
 
+-- Search rows: one per text part group of an entry, per call's arguments, per result with text
+-- (as in SQLite, docs/schema.md "Search"), written with the log rows they describe. A trigram index
+-- (pg_trgm, a trusted extension of Debian's postgresql package) finds a word of any script,
+-- English, Russian or Japanese alike, with no dictionary, and case-insensitively (ILIKE).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE searchDoc (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sessionKey bigint NOT NULL REFERENCES session(key),
+    seq bigint NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('message', 'arguments', 'result')),
+    role text NOT NULL CHECK (role IN ('system', 'developer', 'user', 'assistant', 'tool')),
+    toolName text,
+    position integer CHECK ((kind = 'message') = (position IS NULL)),
+    body text NOT NULL
+);
+CREATE INDEX searchDocBySession ON searchDoc (sessionKey, seq);
+CREATE INDEX searchDocText ON searchDoc USING gin (body gin_trgm_ops);
+
 -- The seq the next entry of each session must take.
 CREATE VIEW sessionNextSeq AS
 SELECT
@@ -181,6 +200,8 @@ CREATE TRIGGER toolResultIsAppendOnly BEFORE UPDATE OR DELETE ON toolResult
 CREATE TRIGGER entryUsageIsAppendOnly BEFORE UPDATE OR DELETE ON entryUsage
     FOR EACH ROW EXECUTE FUNCTION ledgerRefuseChange();
 CREATE TRIGGER logHashIsAppendOnly BEFORE UPDATE OR DELETE ON logHash
+    FOR EACH ROW EXECUTE FUNCTION ledgerRefuseChange();
+CREATE TRIGGER searchDocIsAppendOnly BEFORE UPDATE OR DELETE ON searchDoc
     FOR EACH ROW EXECUTE FUNCTION ledgerRefuseChange();
 -- TRUNCATE skips row triggers: it is refused on the log as a whole.
 CREATE FUNCTION ledgerRefuseTruncate() RETURNS trigger LANGUAGE plpgsql AS $$
