@@ -1,11 +1,11 @@
 import Foundation
 
-/// How the library names a decoding failure, public so that its callers (the HTTP service, the
-/// CLI) describe bad input in the same words.
+/// How the library names a decoding failure, shared (`package`) with the HTTP service and the CLI
+/// so that they describe bad input in the same words.
 extension DecodingError {
     /// The path of the field at fault, e.g. `tool_calls[0].function.arguments`; `root` when the
     /// whole value is at fault.
-    public func fieldPath(root: String) -> String {
+    package func fieldPath(root: String) -> String {
         let path: [any CodingKey]
         switch self {
         case .keyNotFound(let key, let context): path = context.codingPath + [key]

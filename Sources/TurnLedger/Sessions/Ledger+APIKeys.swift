@@ -41,8 +41,8 @@ extension Ledger {
         }
     }
 
-    /// Whether any key is active: without one, the service runs open.
-    public func hasActiveAPIKeys() async throws -> Bool {
+    /// Whether any key is active: without one, the service runs open (for the service and the CLI).
+    package func hasActiveAPIKeys() async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM apiKey WHERE revokedAt IS NULL)") ?? false
         }
