@@ -26,7 +26,16 @@ extension Ledger {
         seqs: ClosedRange<Int> = 1...Int.max,
         limit: Int? = nil
     ) throws -> [Entry] {
-        let lineage = try Lineage.of(db, session)
+        try entries(db, of: Lineage.of(db, session), seqs: seqs, limit: limit)
+    }
+
+    /// ``entries(_:in:seqs:limit:)`` of a lineage the caller has read already.
+    private static func entries(
+        _ db: Database,
+        of lineage: Lineage,
+        seqs: ClosedRange<Int>,
+        limit: Int?
+    ) throws -> [Entry] {
         guard try Rewinds.occur(db, in: lineage, upTo: seqs.upperBound) else {
             return try logEntries(db, lineage, seqs: seqs, limit: limit)
         }
@@ -62,8 +71,9 @@ extension Ledger {
     static func entries(
         _ db: Database, in session: SessionRef, after seq: Int, limit: Int? = nil, log: Bool = false
     ) throws -> [Entry] {
+        let lineage = try Lineage.of(db, session)
         var lower = seq + 1
-        if seq >= 1, let owner = try Lineage.of(db, session).owner(of: seq),
+        if seq >= 1, let owner = lineage.owner(of: seq),
             let turn = try Row.fetchOne(
                 db.cachedStatement(
                     sql: "SELECT seq, callCount FROM entry WHERE sessionKey = ? AND seq <= ? ORDER BY seq DESC LIMIT 1"),
@@ -74,11 +84,8 @@ extension Ledger {
         }
         let turnEntry = lower <= seq ? 1 : 0  // read to find its results, then left out
         let seqs = lower...Int.max
-        let entries =
-            log
-            ? try logEntries(db, Lineage.of(db, session), seqs: seqs, limit: limit.map { $0 + turnEntry })
-            : try entries(db, in: session, seqs: seqs, limit: limit.map { $0 + turnEntry })
-        return entries.filter { $0.seq > seq }
+        let read = log ? logEntries : entries(_:of:seqs:limit:)
+        return try read(db, lineage, seqs, limit.map { $0 + turnEntry }).filter { $0.seq > seq }
     }
 
     /// The rows `segment` names, as entries of `sessionID`'s log.

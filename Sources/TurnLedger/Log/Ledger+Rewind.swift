@@ -48,11 +48,7 @@ extension Ledger {
                 }
                 return (try original.entry(calls: [], in: sessionID), session.key)
             }
-            if discardingOpenTurn {
-                for statement in Self.discardStatements {
-                    try db.cachedStatement(sql: statement).execute(arguments: [session.key])
-                }
-            }
+            if discardingOpenTurn { try Self.emptyStaging(db, of: session.key) }
             try Self.requireNoOpenTurn(db, in: session)
             let next = try Self.nextSeq(db, in: session)
             if let expectedSeq, expectedSeq != next {
@@ -70,10 +66,4 @@ extension Ledger {
         logger.debug("rewound", metadata: ["session": "\(sessionID)", "to": "\(seq)", "seq": "\(marker.seq)"])
         return marker
     }
-
-    private static let discardStatements = [
-        "DELETE FROM openResult WHERE sessionKey = ?",
-        "DELETE FROM openCall WHERE sessionKey = ?",
-        "DELETE FROM openTurn WHERE sessionKey = ?",
-    ]
 }

@@ -117,6 +117,7 @@ extension Ledger {
         for sql in sealStatements {
             try db.cachedStatement(sql: sql).execute(arguments: [openTurn.sessionKey])
         }
+        try emptyStaging(db, of: openTurn.sessionKey)
         try EntryRecord(
             sessionKey: openTurn.sessionKey,
             seq: openTurn.seq,
@@ -135,8 +136,22 @@ extension Ledger {
         return committed
     }
 
-    /// Copy the staged results and calls into the log, then empty the staging area: the seal
-    /// comes after, because no entry lands while a turn is open.
+    /// Empties a session's staging area: the open turn, its calls and the results recorded so far
+    /// (a seal after copying them into the log, or a rewind that discards them).
+    static func emptyStaging(_ db: Database, of sessionKey: Int64) throws {
+        for sql in emptyStagingStatements {
+            try db.cachedStatement(sql: sql).execute(arguments: [sessionKey])
+        }
+    }
+
+    private static let emptyStagingStatements = [
+        "DELETE FROM openResult WHERE sessionKey = ?",
+        "DELETE FROM openCall WHERE sessionKey = ?",
+        "DELETE FROM openTurn WHERE sessionKey = ?",
+    ]
+
+    /// Copy the staged results and calls into the log (the staging area is emptied next, and the
+    /// seal comes after, because no entry lands while a turn is open).
     private static let sealStatements = [
         """
         INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
@@ -154,8 +169,5 @@ extension Ledger {
         WHERE c.sessionKey = ?1
         ORDER BY c.position
         """,
-        "DELETE FROM openResult WHERE sessionKey = ?1",
-        "DELETE FROM openCall WHERE sessionKey = ?1",
-        "DELETE FROM openTurn WHERE sessionKey = ?1",
     ]
 }
