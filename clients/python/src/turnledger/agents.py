@@ -27,7 +27,7 @@ from agents.run_context import RunContextWrapper
 
 from ._async_client import AsyncClient
 from ._errors import TurnLedgerError
-from ._types import ContentPart, Entry, Outcome, ToolCall, Turn
+from ._types import ContentPart, Outcome, Role, ToolCall, Turn
 
 #: The provider name of the opaque part that keeps an SDK item verbatim on its entry.
 ITEM_PROVIDER = "openai-agents"
@@ -326,16 +326,47 @@ class TurnLedgerSession:
     # Writing.
 
     async def _write(self, client: AsyncClient, items: list[Item], outcomes: Mapping[str, Outcome]) -> None:
-        """Writes items in order; ``outcomes`` are the outcomes of outputs written again by a pop."""
+        """Writes items in order; ``outcomes`` are the outcomes of outputs written again by a pop.
+
+        The whole batch is planned first (``_plan``), which refuses a batch that breaks pairing,
+        then its requests are sent.
+        """
         turn = await self._open_turn(client)
         if turn is not None and not _Staged.of(turn).waiting:  # every output landed, the commit did not
             await client.commit_turn(self._ledger_id, turn["seq"])
             turn = None
-        staged = _Staged.of(turn)
-        self._check(items, _Staged.of(turn))
+        seq = turn["seq"] if turn else 0
+        for write in self._plan(items, _Staged.of(turn), outcomes):
+            if write.kind == "cancel":
+                await client.cancel_turn(self._ledger_id)
+            elif write.kind == "append":
+                await client.append(self._ledger_id, write.role, parts=write.parts)
+            elif write.kind in ("stage", "restage"):
+                if write.kind == "restage":  # more calls of the same model step: the turn is staged again, larger
+                    await client.rewind(self._ledger_id, seq - 1, discard_open_turn=True)
+                seq = (await client.open_turn(self._ledger_id, write.calls, parts=write.parts))["seq"]
+                for result in write.results:
+                    await client.record_result(
+                        self._ledger_id, result["callId"], parts=result["parts"], outcome=result["outcome"])
+            elif write.kind == "record":
+                await client.record_result(self._ledger_id, write.call_id, parts=write.parts, outcome=write.outcome)
+                self._failed_calls.discard(write.call_id)
+            else:
+                await client.commit_turn(self._ledger_id, seq)
+
+    def _plan(self, items: list[Item], staged: _Staged, outcomes: Mapping[str, Outcome]) -> list[_Write]:
+        """The requests that write ``items`` onto the open turn ``staged``, in order. A batch that
+        would leave an output without its call, or give a call two outputs, is refused here,
+        before anything of it is sent (the codes and texts are the service's)."""
+        writes: list[_Write] = []
         group: list[Item] = []
 
-        async def flush() -> None:
+        def cancel_waiting() -> None:  # a new message while calls wait: they are cancelled
+            if staged.waiting:
+                writes.append(_Write("cancel"))
+                staged.clear()
+
+        def flush() -> None:
             if not group:
                 return
             calls: list[ToolCall] = [
@@ -353,99 +384,74 @@ class TurnLedgerSession:
                     parts.append({"type": "opaque", "provider": _RESPONSES, "json": _json(item)})
             parts += [_verbatim(item) for item in group]
             group.clear()
-            if calls and staged.waiting:  # more calls of the same model step: the turn is staged again, larger
-                await client.rewind(self._ledger_id, staged.seq - 1, discard_open_turn=True)
-                await self._stage(client, staged, staged.parts + parts, staged.calls + calls)
+            if calls and staged.waiting:  # more calls of the same model step join the open turn
+                staged.parts, staged.calls = staged.parts + parts, staged.calls + calls
+                writes.append(_Write("restage", parts=staged.parts, calls=staged.calls, results=list(staged.results)))
             elif calls:
-                await self._stage(client, staged, parts, calls)
+                staged.parts, staged.calls, staged.results = parts, calls, []
+                writes.append(_Write("stage", parts=parts, calls=calls))
             else:
-                await self._cancel_waiting(client, staged)
-                await client.append(self._ledger_id, "assistant", parts=parts)
+                cancel_waiting()
+                writes.append(_Write("append", role="assistant", parts=parts))
 
         for item in items:
             kind = _kind(item)
             if kind in ("call", "assistant"):
                 group.append(item)
                 continue
-            await flush()
+            flush()
             if kind == "input":
-                await self._cancel_waiting(client, staged)
-                parts = _content_parts(item.get("content")) + [_verbatim(item)]
-                await client.append(self._ledger_id, item["role"], parts=parts)
-                continue
-            call_id = item["call_id"]
-            outcome: Outcome = outcomes.get(call_id) or ("error" if call_id in self._failed_calls else "success")
-            parts = _content_parts(item.get("output")) + [_verbatim(item)]
-            await client.record_result(self._ledger_id, call_id, parts=parts, outcome=outcome)
-            self._failed_calls.discard(call_id)
-            staged.results.append({"callId": call_id, "parts": parts, "outcome": outcome})
-            if not staged.waiting:
-                await client.commit_turn(self._ledger_id, staged.seq)
-                staged.clear()
-        await flush()
-
-    async def _stage(
-        self, client: AsyncClient, staged: _Staged, parts: list[ContentPart], calls: list[ToolCall]
-    ) -> None:
-        """Opens a turn, and records again the results ``staged`` held (a turn staged anew)."""
-        opened = await client.open_turn(self._ledger_id, calls, parts=parts)
-        results = staged.results
-        staged.seq, staged.parts, staged.calls, staged.results = opened["seq"], parts, calls, []
-        for result in results:
-            await client.record_result(
-                self._ledger_id, result["callId"], parts=result["parts"], outcome=result["outcome"])
-            staged.results.append(result)
-
-    async def _cancel_waiting(self, client: AsyncClient, staged: _Staged) -> None:
-        """A new message while calls wait for their outputs: they get ``cancelled`` results."""
-        if staged.waiting:
-            await client.cancel_turn(self._ledger_id)
-            staged.clear()
-
-    def _check(self, items: list[Item], staged: _Staged) -> None:
-        """Refuses a batch that would leave an output without its call, or give a call two
-        outputs, before anything of it is written (the codes and texts are the service's). It
-        follows ``_write`` step by step."""
-        answered = {call["id"]: False for call in staged.calls}
-        answered.update({result["callId"]: True for result in staged.results})
-        group: list[Item] = []
-        for item in items + [{"role": "user"}]:  # a last input flushes the last group
-            kind = _kind(item)
-            if kind in ("call", "assistant"):
-                group.append(item)
-                continue
-            calls = [str(member.get("call_id", "")) for member in group if _kind(member) == "call"]
-            waiting = not all(answered.values())
-            if calls:
-                answered = {**(answered if waiting else {}), **{call: False for call in calls}}
-            elif group or kind == "input":
-                answered = {}
-            group = []
-            if kind == "input":
+                cancel_waiting()
+                writes.append(_Write("append", role=item["role"], parts=_content_parts(item.get("content")) + [_verbatim(item)]))
                 continue
             call_id = str(item.get("call_id", ""))
-            if not answered:
-                raise _Refused(409, "no_open_turn", f"Session '{self._ledger_id}' has no open turn.", {"callId": call_id})
-            if call_id not in answered:
-                raise _Refused(
-                    404, "unknown_call", f"The open turn of session '{self._ledger_id}' has no call '{call_id}'.",
-                    {"sessionId": self._ledger_id, "callId": call_id},
-                )
-            if answered[call_id]:
-                raise _Refused(
-                    409, "duplicate_result", f"Call '{call_id}' of session '{self._ledger_id}' has a result already.",
-                    {"sessionId": self._ledger_id, "callId": call_id},
-                )
-            answered[call_id] = True
-            if all(answered.values()):
-                answered = {}
+            self._check_output(call_id, staged)
+            outcome: Outcome = outcomes.get(call_id) or ("error" if call_id in self._failed_calls else "success")
+            parts = _content_parts(item.get("output")) + [_verbatim(item)]
+            writes.append(_Write("record", parts=parts, call_id=call_id, outcome=outcome))
+            staged.results.append({"callId": call_id, "parts": parts, "outcome": outcome})
+            if not staged.waiting:
+                writes.append(_Write("commit"))
+                staged.clear()
+        flush()
+        return writes
+
+    def _check_output(self, call_id: str, staged: _Staged) -> None:
+        """Raises what the service answers to an output for ``call_id`` into ``staged``, unless the
+        call is waiting for it."""
+        if not staged.calls:
+            raise _Refused(409, "no_open_turn", f"Session '{self._ledger_id}' has no open turn.", {"callId": call_id})
+        if call_id not in {call["id"] for call in staged.calls}:
+            raise _Refused(
+                404, "unknown_call", f"The open turn of session '{self._ledger_id}' has no call '{call_id}'.",
+                {"sessionId": self._ledger_id, "callId": call_id},
+            )
+        if call_id in {result["callId"] for result in staged.results}:
+            raise _Refused(
+                409, "duplicate_result", f"Call '{call_id}' of session '{self._ledger_id}' has a result already.",
+                {"sessionId": self._ledger_id, "callId": call_id},
+            )
+
+
+@dataclass
+class _Write:
+    """One request of a batch, planned before any is sent: ``cancel`` the open turn, ``append`` an
+    entry, ``stage`` a turn (``restage``: discard the open one and stage it again with ``results``
+    recorded anew), ``record`` a result, ``commit`` the turn."""
+
+    kind: str
+    role: Role = "user"
+    parts: list[ContentPart] = field(default_factory=list)
+    calls: list[ToolCall] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    call_id: str = ""
+    outcome: Outcome = "success"
 
 
 @dataclass
 class _Staged:
-    """The open turn as this session last wrote or read it."""
+    """The open turn, as read and as a batch's plan leaves it."""
 
-    seq: int = 0
     parts: list[ContentPart] = field(default_factory=list)
     calls: list[ToolCall] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
@@ -458,7 +464,7 @@ class _Staged:
             {"callId": r.get("callId", ""), "parts": r.get("parts", []), "outcome": r.get("outcome", "success")}
             for r in turn.get("results", [])
         ]
-        return cls(turn["seq"], list(turn.get("parts", [])), list(turn.get("calls", [])), results)
+        return cls(list(turn.get("parts", [])), list(turn.get("calls", [])), results)
 
     @property
     def waiting(self) -> bool:
@@ -466,7 +472,7 @@ class _Staged:
         return len(self.results) < len(self.calls)
 
     def clear(self) -> None:
-        self.seq, self.parts, self.calls, self.results = 0, [], [], []
+        self.parts, self.calls, self.results = [], [], []
 
 
 __all__ = ["ITEM_PROVIDER", "TOOL_ERROR_TEXT", "TurnLedgerSession"]
