@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -31,6 +32,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             resources: [.embedInCode("Storage/SQLite/Migrations"), .embedInCode("Storage/Postgres/Migrations")],
             swiftSettings: strictSettings
@@ -77,7 +79,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TurnLedgerTests",
-            dependencies: ["TurnLedger", "crash-writer", "contending-writer"],
+            dependencies: [
+                "TurnLedger", "crash-writer", "contending-writer", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,19 +1,20 @@
 import Foundation
+import Logging
 import Testing
 
-/// The PostgreSQL schema (Storage/Postgres/Migrations) keeps the ledger's invariants for any client:
-/// each case runs through `psql` against a real server, as another program would write.
-@Suite struct PostgresGuardTests {
-    static let migration = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Sources/TurnLedger/Storage/Postgres/Migrations/0001_ledger.sql")
+@testable import TurnLedger
 
+/// The PostgreSQL schema (Storage/Postgres/Migrations) keeps the ledger's invariants for any client:
+/// the library migrates the database, then each case runs through `psql` against a real server, as
+/// another program would write.
+@Suite struct PostgresGuardTests {
     /// A database with the schema and one session `s1`: seq 1 a user message, seq 2 a turn of two
     /// calls (`a` succeeded, `b` a 403) with their results at 3 and 4.
-    private func ledger(_ cluster: PostgresCluster) throws -> String {
+    private func ledger(_ cluster: PostgresCluster) async throws -> String {
         let database = try cluster.createDatabase()
-        let schema = cluster.psql(database, try String(contentsOf: Self.migration, encoding: .utf8))
-        #expect(schema.status == 0, "\(schema.stderr)")
+        try await cluster.withClient(database) { client in
+            try await PostgresMigrator(logger: Logger(label: "test")).migrate(client)
+        }
         let written = cluster.psql(
             database,
             """
@@ -43,10 +44,9 @@ import Testing
         ).stdout
     }
 
-    @Test func theSchemaRefusesWhatTheLedgerNeverWritesWhoeverWrites() throws {
-        let cluster = try PostgresCluster()
-        defer { cluster.stop() }
-        let database = try ledger(cluster)
+    @Test func theSchemaRefusesWhatTheLedgerNeverWritesWhoeverWrites() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let database = try await ledger(cluster)
         let before = counts(cluster, database)
         #expect(before == "1 2 2 2\n")
 
@@ -143,10 +143,9 @@ import Testing
     }
 
     /// The trigram index finds words of any script, case-insensitively, and a query can use it.
-    @Test func searchRowsFindEnglishRussianAndJapaneseThroughTheTrigramIndex() throws {
-        let cluster = try PostgresCluster()
-        defer { cluster.stop() }
-        let database = try ledger(cluster)
+    @Test func searchRowsFindEnglishRussianAndJapaneseThroughTheTrigramIndex() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let database = try await ledger(cluster)
         let inserted = cluster.psql(
             database,
             """

@@ -5,7 +5,7 @@ import Foundation
 /// `$TURNLEDGER_POSTGRES_BIN`, else `pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`.
 /// PostgreSQL refuses to run as root: as root (a CI container), the cluster belongs to the
 /// unprivileged `postgres` user (or `nobody`) and its programs run as that user (`setpriv`).
-final class PostgresCluster {
+final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is called once, by its owner
     let directory: URL
     private let binaries: URL
     private let owner: String?

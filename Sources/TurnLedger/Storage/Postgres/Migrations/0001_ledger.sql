@@ -260,15 +260,25 @@ CREATE FUNCTION ledgerSplitsTurn(sessionKey bigint, target bigint) RETURNS bigin
     LIMIT 1
 $$;
 
--- What an entry must be when it is inserted: at the next seq, not while a turn is open, and a
--- summary or a rewind lands between turns.
+-- An entry, or the turn staged to become one, takes the next seq of its session (dense seqs).
+-- PostgreSQL runs a table's BEFORE triggers by name: entryIsInPlace, then entryTakesTheNextSeq.
+CREATE FUNCTION ledgerTakesTheNextSeq() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.seq IS DISTINCT FROM (SELECT seq FROM sessionNextSeq WHERE sessionKey = NEW.sessionKey) THEN
+        RAISE EXCEPTION 'an entry must take the next seq of its session' USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER entryTakesTheNextSeq BEFORE INSERT ON entry FOR EACH ROW EXECUTE FUNCTION ledgerTakesTheNextSeq();
+CREATE TRIGGER openTurnTakesTheNextSeq BEFORE INSERT ON openTurn
+    FOR EACH ROW EXECUTE FUNCTION ledgerTakesTheNextSeq();
+
+-- What else an entry must be when it is inserted: not while a turn is open, and a summary or a
+-- rewind lands between turns.
 CREATE FUNCTION entryIsInPlace() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM openTurn WHERE sessionKey = NEW.sessionKey) THEN
         RAISE EXCEPTION 'the session has an open turn' USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    IF NEW.seq IS DISTINCT FROM (SELECT seq FROM sessionNextSeq WHERE sessionKey = NEW.sessionKey) THEN
-        RAISE EXCEPTION 'an entry must take the next seq of its session' USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     IF NEW.summaryTo IS NOT NULL AND (ledgerSplitsTurn(NEW.sessionKey, NEW.summaryTo) IS NOT NULL
         OR ledgerSplitsTurn(NEW.sessionKey, NEW.summaryFrom - 1) IS NOT NULL) THEN
@@ -310,15 +320,6 @@ END $$;
 CREATE CONSTRAINT TRIGGER callHasItsEntry AFTER INSERT ON toolCall DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION callHasItsEntry();
 
-CREATE FUNCTION openTurnTakesTheNextSeq() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF NEW.seq IS DISTINCT FROM (SELECT seq FROM sessionNextSeq WHERE sessionKey = NEW.sessionKey) THEN
-        RAISE EXCEPTION 'an entry must take the next seq of its session' USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER openTurnTakesTheNextSeq BEFORE INSERT ON openTurn
-    FOR EACH ROW EXECUTE FUNCTION openTurnTakesTheNextSeq();
 
 CREATE FUNCTION usageBelongsToAnAssistantEntry() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
