@@ -12,31 +12,44 @@ struct SQLScript {
         let bytes = Array(text.utf8)
         var statements: [String] = []
         var start = 0
+        var hasCode = false  // anything but blank space and comments since `start`
         var index = 0
-        func flush(upTo end: Int) {
-            let statement = String(decoding: bytes[start..<end], as: UTF8.self)
-            if Self.hasCode(statement) { statements.append(statement.trimmingWhitespace) }
-        }
         while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "'"), UInt8(ascii: "\""):
-                index = Self.endOfQuoted(bytes, from: index, quote: bytes[index])
+            let byte = bytes[index]
+            switch byte {
             case UInt8(ascii: "-") where Self.starts(bytes, at: index, with: "--"):
                 index = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                continue
             case UInt8(ascii: "/") where Self.starts(bytes, at: index, with: "/*"):
                 index = Self.endOfBlockComment(bytes, from: index)
-            case UInt8(ascii: "$"):
-                index = Self.endOfDollarQuoted(bytes, from: index)
+                continue
             case UInt8(ascii: ";"):
-                flush(upTo: index)
+                if hasCode { statements.append(Self.trimmed(bytes[start..<index])) }
                 index += 1
                 start = index
+                hasCode = false
+                continue
+            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+                index = Self.endOfQuoted(bytes, from: index, quote: byte)
+            case UInt8(ascii: "$"):
+                index = Self.endOfDollarQuoted(bytes, from: index)
             default:
                 index += 1
             }
+            hasCode = hasCode || !Self.isBlank(byte)
         }
-        flush(upTo: bytes.count)
+        if hasCode { statements.append(Self.trimmed(bytes[start...])) }
         self.statements = statements
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r")
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+        guard let first = bytes.firstIndex(where: { !isBlank($0) }), let last = bytes.lastIndex(where: { !isBlank($0) })
+        else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     private static func starts(_ bytes: [UInt8], at index: Int, with prefix: String) -> Bool {
@@ -101,28 +114,4 @@ struct SQLScript {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
-    /// Whether a statement holds anything but whitespace and comments.
-    private static func hasCode(_ statement: String) -> Bool {
-        var rest = Substring(statement)
-        while let first = rest.first {
-            if first.isWhitespace {
-                rest = rest.dropFirst()
-            } else if rest.hasPrefix("--") {
-                rest = rest.drop { $0 != "\n" }
-            } else if rest.hasPrefix("/*") {
-                let end = endOfBlockComment(Array(rest.utf8), from: 0)
-                rest = Substring(String(decoding: Array(rest.utf8)[end...], as: UTF8.self))
-            } else {
-                return true
-            }
-        }
-        return false
-    }
-}
-
-extension String {
-    fileprivate var trimmingWhitespace: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
 }
