@@ -10,6 +10,8 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
     private let binaries: URL
     private let owner: String?
     private let server = Process()
+    /// False for a server someone else started (`.ci/run`): `stop()` leaves it alone.
+    private let ownsServer: Bool
 
     struct Run {
         var status: Int32
@@ -28,7 +30,18 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
         }
     }
 
+    /// A server already running with its Unix socket in `directory`, which `stop()` leaves running.
+    init(attachingTo directory: URL) throws {
+        binaries = try Self.binaries()
+        owner = nil
+        self.directory = directory
+        ownsServer = false
+        let reached = psql("postgres", "SELECT 1")
+        guard reached.status == 0 else { throw Failure.command("psql -h \(directory.path)", reached) }
+    }
+
     init() throws {
+        ownsServer = true
         binaries = try Self.binaries()
         owner = getuid() == 0 ? (getpwnam("postgres") != nil ? "postgres" : "nobody") : nil
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("turnledger-pg-\(UUID().uuidString.prefix(8))")
@@ -60,6 +73,7 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
 
     /// Stops the server (a fast shutdown) and removes the cluster.
     func stop() {
+        guard ownsServer else { return }
         if server.isRunning {
             kill(server.processIdentifier, SIGINT)
             server.waitUntilExit()
