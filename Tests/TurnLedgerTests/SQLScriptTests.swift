@@ -17,6 +17,7 @@ import Testing
             CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
             INSERT INTO t VALUES ('it''s; fine', 1);
             PREPARE p AS SELECT $1::int;
+            SELECT 1 AS a$b; SELECT 2 AS c$d;
               ;
             SELECT 'no semicolon at the end'
             """)
@@ -27,6 +28,8 @@ import Testing
                 "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$",
                 "INSERT INTO t VALUES ('it''s; fine', 1)",
                 "PREPARE p AS SELECT $1::int",
+                "SELECT 1 AS a$b",
+                "SELECT 2 AS c$d",
                 "SELECT 'no semicolon at the end'",
             ])
     }

@@ -31,7 +31,7 @@ struct SQLScript {
                 continue
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 index = Self.endOfQuoted(bytes, from: index, quote: byte)
-            case UInt8(ascii: "$"):
+            case UInt8(ascii: "$") where index == 0 || !Self.isTagByte(bytes[index - 1]):  // not inside a name such as a$b
                 index = Self.endOfDollarQuoted(bytes, from: index)
             default:
                 index += 1
