@@ -54,6 +54,36 @@ import TurnLedger
         await #expect(throws: LedgerError.sessionNotFound("zz")) { try await ledger.recover(sessionID: "zz") }
     }
 
+    @Test func recoverIdleForLeavesTurnsThatWereWrittenToRecently() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        for id in ["busy", "idle", "fresh"] {
+            try await ledger.createSession(id: id)
+            try await ledger.append([.text("Go")], role: .user, to: id)
+        }
+        let calls = [ToolCall(id: "a", name: "fetch", arguments: "{}"), ToolCall(id: "b", name: "fetch", arguments: "{}")]
+        try await ledger.openTurn(in: "busy", calls: calls)
+        try await ledger.openTurn(in: "idle", calls: calls)
+        try await Task.sleep(for: .milliseconds(2_500))
+        // Another process is still at work on these two: a result just now, a turn just opened.
+        try await ledger.recordResult([.text("200 OK")], for: "a", in: "busy")
+        try await ledger.openTurn(in: "fresh", calls: calls)
+
+        let recovered = try await ledger.recover(idleFor: .seconds(2))
+        #expect(recovered.map(\.sessionId) == ["idle"])
+        #expect(try await ledger.entries(in: "idle").compactMap(\.outcome) == [.interrupted, .interrupted])
+        #expect(try await ledger.openTurns().map(\.sessionId).sorted() == ["busy", "fresh"])
+        #expect(try await ledger.currentTurn(in: "busy")?.results.map(\.callId) == ["a"])
+
+        await #expect(throws: LedgerError.invalidInput(field: "idleFor", reason: "must be zero or more, not -1.0 seconds")) {
+            try await ledger.recover(idleFor: .seconds(-1))
+        }
+        // Zero closes every open turn, as recover without it does.
+        #expect(try await ledger.recover(idleFor: .zero).map(\.sessionId).sorted() == ["busy", "fresh"])
+        #expect(try await ledger.verify().isClean)
+    }
+
     @Test func aResumedTurnCommitsWithTheResultsRecordedBeforeTheCrash() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -66,6 +66,11 @@ import Testing
 
         let listed = try cli("recover")
         #expect(listed.stdout == "session s1: open turn at seq 2, unanswered: call_tKaDkhHGLPeg8gBmu8vuBZM1\n")
+        // A turn written to a moment ago is not idle for an hour: nothing is closed.
+        #expect(try cli("recover", "--interrupt", "--idle-for", "1h").stdout == "No open turn has been idle that long.\n")
+        #expect(try cli("recover", "--idle-for", "1h").stderr.contains("--idle-for goes with --interrupt"))
+        #expect(try cli("recover", "--interrupt", "--idle-for", "10x").status != 0)
+        #expect(try cli("recover").stdout == listed.stdout)
         let closed = try cli("recover", "--interrupt", "--json")
         #expect(closed.status == 0)
         let turns = try #require(try closed.json() as? [[String: Any]])

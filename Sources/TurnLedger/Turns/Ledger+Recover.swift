@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 
@@ -13,12 +14,21 @@ extension Ledger {
     /// Results recorded before the crash are kept. All turns are closed in one transaction.
     /// To resume a turn instead, list it with ``openTurns()`` and record the missing results.
     ///
-    /// - Parameter sessionID: Only this session's open turn; when nil, every open turn of the sessions
-    ///   in the ledger's scope.
+    /// - Parameters:
+    ///   - sessionID: Only this session's open turn; when nil, every open turn of the sessions
+    ///     in the ledger's scope.
+    ///   - idleFor: Only turns with nothing written to them (opened, or a result recorded) for at
+    ///     least this long. Pass it when other live processes may be working on open turns (several
+    ///     services on one store, or a CLI beside a service): their newer turns are left alone.
     /// - Returns: The turns it committed, oldest first.
+    /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for a negative `idleFor`.
     @discardableResult
-    public func recover(sessionID: String? = nil) async throws -> [Turn] {
+    public func recover(sessionID: String? = nil, idleFor: Duration? = nil) async throws -> [Turn] {
+        if let idleFor, idleFor < .zero {
+            throw LedgerError.invalidInput(field: "idleFor", reason: "must be zero or more, not \(idleFor)")
+        }
         let turns = try await write { db in
+            let idleSince = idleFor.map { Timestamp.now().addingTimeInterval(-$0.timeInterval) }
             let records: [(SessionRef, OpenTurnRecord)]
             if let sessionID {
                 let session = try scope.session(db, sessionID)
@@ -26,8 +36,9 @@ extension Ledger {
             } else {
                 records = try Self.openTurnRecords(db, in: scope)
             }
-            return try records.map { session, record in
+            return try records.compactMap { session, record -> (Turn, Int64)? in
                 let turn = try Self.loadOpenTurn(db, record, in: session)
+                if let idleSince, turn.lastWrite > idleSince { return nil }
                 let closed = try Self.close(
                     db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
                     saying: Self.interruptedResultText)
@@ -40,4 +51,9 @@ extension Ledger {
         }
         return turns.map(\.0)
     }
+}
+
+extension Turn {
+    /// When the turn was last written to: opened, or its newest result recorded.
+    var lastWrite: Date { results.map(\.recordedAt).max().map { max($0, openedAt) } ?? openedAt }
 }
