@@ -15,7 +15,6 @@ workload="${1:?usage: bench/postgres-peers.sh WORKLOAD.jsonl}"
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${SHARED_BENCH:-$repo/../shared/bench}"
 peers_work="${PEERS_WORK:-$HOME/.cache/turnledger-peers}"
-bin_dir="${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
 work="$(mktemp -d /tmp/turnledger-pgbench-XXXXXX)"
 # shellcheck source=../scripts/postgres-cluster.sh
 source "$repo/scripts/postgres-cluster.sh"
@@ -32,7 +31,7 @@ fi
     || "$peers_work/.venv/bin/pip" install --quiet "asyncpg==0.32.0" >&2
 
 postgres_cluster_start "$work" synchronous_commit="${SYNCHRONOUS_COMMIT:-on}"
-"$bin_dir/psql" -h "$work" -U postgres -d postgres -qc "CREATE DATABASE peers" >/dev/null
+"$POSTGRES_CLUSTER_BIN/psql" -h "$work" -U postgres -d postgres -qc "CREATE DATABASE peers" >/dev/null
 
 (cd "$repo" && swift build -c release --product turnledger >&2)
 count="SELECT (SELECT count(*) FROM entry)+(SELECT count(*) FROM toolResult)"

@@ -3,6 +3,8 @@
 #   postgres_cluster_start DIR [SETTING=VALUE ...]   # initdb in DIR/data, the server on a Unix socket in DIR
 #   postgres_cluster_stop                            # a fast shutdown; removes nothing
 #
+# After a start, POSTGRES_CLUSTER_BIN is the directory of the programs it ran (psql among them).
+#
 # The server listens on no TCP port, only on DIR/.s.PGSQL.5432; connect with
 # `psql -h DIR -U postgres` or `postgres://postgres@/DATABASE?host=DIR`. PostgreSQL refuses to
 # run as root: as root, DIR is given to the unprivileged `postgres` user and the programs run as
@@ -13,7 +15,8 @@
 postgres_cluster_start() {
     local dir="$1"
     shift
-    local bin="${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+    POSTGRES_CLUSTER_BIN="${POSTGRES_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+    local bin="$POSTGRES_CLUSTER_BIN"
     local as_owner=()
     mkdir -p "$dir"
     chmod 755 "$dir"
