@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import Logging
 
-/// A persistent conversation store for LLM agents, on one SQLite file.
+/// A persistent conversation store for LLM agents, on one SQLite file (the default) or a
+/// PostgreSQL database (``open(configuration:logger:)`` with a `postgres://` URL).
 ///
 /// `Ledger` is a `Sendable` value: share it across tasks and threads. Several processes may
 /// open the same file; their writes wait for each other up to the configured busy timeout.
@@ -18,7 +19,8 @@ import Logging
 /// let history = try await ledger.entries(in: "s1")
 /// ```
 public struct Ledger: Sendable {
-    let writer: any DatabaseWriter
+    /// The database: an SQLite file or a PostgreSQL database.
+    let engine: StorageEngine
     /// Every write goes through it: group commit for concurrent writers.
     let pipeline = WritePipeline()
     /// Wakes the tails of a session when a write committed rows to its log.
@@ -41,7 +43,14 @@ public struct Ledger: Sendable {
     /// - Throws: also ``LedgerError/storeBusy(waited:)`` when another process keeps the file
     ///   locked past the busy timeout, and ``LedgerError/storageFailed(path:sqliteCode:message:)``
     ///   for a file that cannot be opened or is not a database.
+    ///
+    /// A PostgreSQL store (a `postgres://` URL in ``LedgerConfiguration/path``) opens with
+    /// ``open(configuration:logger:)``, which is asynchronous.
     public init(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) throws {
+        if PostgresLocation.isURL(configuration.path) {
+            throw LedgerError.invalidInput(
+                field: "store", reason: "a PostgreSQL store opens with `try await Ledger.open(configuration:)`")
+        }
         let started = ContinuousClock.now
         let pool = try Self.openPool(configuration, since: started)
         do {
@@ -80,8 +89,35 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// Opens (creating if needed) the ledger a configuration describes, on either engine: an
+    /// SQLite file, or the PostgreSQL database a `postgres://` URL names, which it migrates
+    /// (docs/postgres.md).
+    ///
+    /// ```swift
+    /// let ledger = try await Ledger.open(configuration: LedgerConfiguration(path: "postgres://app@db/agents"))
+    /// ```
+    ///
+    /// - Throws: what ``init(configuration:logger:)`` throws; for PostgreSQL,
+    ///   ``LedgerError/invalidInput(field:reason:)`` (field `store`) for a URL that is not one, and
+    ///   ``LedgerError/postgresFailed(store:sqlState:message:)`` when the server cannot be reached.
+    public static func open(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) async throws
+        -> Ledger
+    {
+        guard PostgresLocation.isURL(configuration.path) else {
+            return try Ledger(configuration: configuration, logger: logger)
+        }
+        let store = try await PostgresStore.open(PostgresLocation(url: configuration.path), logger: logger)
+        return Ledger(engine: .postgres(store), configuration: configuration, logger: logger)
+    }
+
+    private init(engine: StorageEngine, configuration: LedgerConfiguration, logger: Logger) {
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+    }
+
     init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration, logger: Logger) throws {
-        self.writer = writer
+        self.engine = .sqlite(writer)
         self.configuration = configuration
         self.logger = logger
         let migrator = DatabaseMigrator.ledger
@@ -114,6 +150,9 @@ extension Ledger {
     /// Closes the database: every connection is closed once the accesses in flight end.
     /// Call it last; any later call fails.
     public func close() throws {
-        try (writer as? DatabasePool)?.close()
+        switch engine {
+        case .sqlite(let writer): try (writer as? DatabasePool)?.close()
+        case .postgres(let store): store.close()
+        }
     }
 }

@@ -51,6 +51,12 @@ public enum LedgerError: Error, Equatable, Sendable {
     case storageFull(path: String)
     /// SQLite reported an I/O failure, a damaged file, or a file it cannot open or write.
     case storageFailed(path: String, sqliteCode: Int32, message: String)
+    /// PostgreSQL could not be reached, or failed in a way the ledger does not expect; `store` is
+    /// the URL without its password, `sqlState` the server's SQLSTATE when it sent one.
+    case postgresFailed(store: String, sqlState: String?, message: String)
+    /// The operation does not run on this ledger's storage engine yet (docs/postgres.md lists what
+    /// runs on PostgreSQL); nothing was read or written.
+    case notOnThisEngine(operation: String, engine: String)
 }
 
 extension LedgerError: CustomStringConvertible {
@@ -105,6 +111,10 @@ extension LedgerError: CustomStringConvertible {
                 + "Nothing of this write was stored and committed history is intact; free space and retry."
         case .storageFailed(let path, let code, let message):
             "SQLite failed on '\(path)' (code \(code)): \(message)."
+        case .postgresFailed(let store, let sqlState, let message):
+            "PostgreSQL failed on '\(store)'\(sqlState.map { " (SQLSTATE \($0))" } ?? ""): \(message)."
+        case .notOnThisEngine(let operation, let engine):
+            "\(operation) does not run on \(engine) yet; nothing was read or written."
         }
     }
 
@@ -132,7 +142,8 @@ extension LedgerError: CustomStringConvertible {
         case .migrationChanged: "migration_changed"
         case .storeBusy: "store_busy"
         case .storageFull: "storage_full"
-        case .storageFailed: "storage_failed"
+        case .storageFailed, .postgresFailed: "storage_failed"
+        case .notOnThisEngine: "not_on_this_engine"
         }
     }
 

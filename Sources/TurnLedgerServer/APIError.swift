@@ -130,8 +130,11 @@ extension APIError {
             details = ["waitedSeconds": .number(waited / .seconds(1))]
         case .storageFull:
             status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
-        case .contextRuleViolated, .databaseTooNew, .migrationChanged, .storageFailed:
+        case .contextRuleViolated, .databaseTooNew, .migrationChanged, .storageFailed, .postgresFailed:
             status = .internalServerError
+        case .notOnThisEngine(let operation, let engine):
+            status = .notImplemented
+            details = ["operation": .string(operation), "engine": .string(engine)]
         }
         self.init(status: status, code: error.code, message: error.description, details: details)
     }

@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct AppendTests {
-    @Test func entriesTakeDenseSeqsFromOne() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func entriesTakeDenseSeqsFromOne(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         for (index, role) in [Role.system, .developer, .user, .assistant].enumerated() {
@@ -14,8 +14,8 @@ import TurnLedger
         #expect(try await temp.ledger.nextSeq(in: "s1") == 5)
     }
 
-    @Test func whatAnAppendReturnsEqualsWhatReadsBack() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func whatAnAppendReturnsEqualsWhatReadsBack(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         var written: [Entry] = []
@@ -25,8 +25,8 @@ import TurnLedger
         #expect(try await temp.ledger.entries(in: "s1") == written)
     }
 
-    @Test func aStaleExpectedSeqIsAConflictAndWritesNothing() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aStaleExpectedSeqIsAConflictAndWritesNothing(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         try await temp.ledger.append([.text("Hi")], role: .user, to: "s1", expectedSeq: 1)
@@ -39,8 +39,8 @@ import TurnLedger
         #expect(try await temp.ledger.entries(in: "s1").count == 1)
     }
 
-    @Test func aRetriedAppendWithTheSameKeyReturnsTheOriginalAndWritesNothing() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aRetriedAppendWithTheSameKeyReturnsTheOriginalAndWritesNothing(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         let first = try await temp.ledger.append([.text("Hi")], role: .user, to: "s1", idempotencyKey: "k1")
@@ -53,8 +53,8 @@ import TurnLedger
         #expect(try await temp.ledger.entries(in: "s1").count == 2)
     }
 
-    @Test func theSameKeyWithOtherContentIsAnError() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theSameKeyWithOtherContentIsAnError(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         try await temp.ledger.append([.text("Hi")], role: .user, to: "s1", idempotencyKey: "k1")
@@ -71,8 +71,8 @@ import TurnLedger
         #expect(try await temp.ledger.entries(in: "s1").count == 1)
     }
 
-    @Test func aRetriedOpenTurnReturnsTheTurnAsItStandsOpenOrCommitted() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aRetriedOpenTurnReturnsTheTurnAsItStandsOpenOrCommitted(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -94,8 +94,8 @@ import TurnLedger
         }
     }
 
-    @Test func badInputIsRefusedWithTheFieldNamed() async throws {
-        let temp = try TemporaryLedger {
+    @Test(arguments: Engine.allCases) func badInputIsRefusedWithTheFieldNamed(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine) {
             $0.maxCallsPerTurn = 2; $0.maxIdentifierLength = 8
         }
         defer { temp.remove() }

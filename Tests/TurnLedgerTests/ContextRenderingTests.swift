@@ -65,8 +65,8 @@ import TurnLedger
         _ = try ParsedBody(context)
     }
 
-    @Test func contextsBuiltWhileTurnsCommitNeverSeeHalfATurn() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func contextsBuiltWhileTurnsCommitNeverSeeHalfATurn(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -92,8 +92,8 @@ import TurnLedger
         }
     }
 
-    @Test func openAIChatHasOneToolMessagePerCallInCallOrderRightAfterItsCall() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func openAIChatHasOneToolMessagePerCallInCallOrderRightAfterItsCall(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
         let messages = try ParsedBody(try await temp.ledger.context(for: "s1", format: .openAIChat)).list("messages")
@@ -112,8 +112,8 @@ import TurnLedger
         #expect(messages[4]["content"] as? String == "HTTP 403 Forbidden")
     }
 
-    @Test func openAIResponsesPairsCallsAndOutputsAndKeepsReasoningBeforeItsItems() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func openAIResponsesPairsCallsAndOutputsAndKeepsReasoningBeforeItsItems(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
         let items = try ParsedBody(try await temp.ledger.context(for: "s1", format: .openAIResponses)).list("input")
@@ -128,8 +128,8 @@ import TurnLedger
         #expect(items[12...13].map { $0["call_id"] as? String } == ["call_0", "call_1"])
     }
 
-    @Test func anthropicMergesResultsIntoTheNextUserMessageAndMarksErrors() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anthropicMergesResultsIntoTheNextUserMessageAndMarksErrors(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
         let body = try ParsedBody(try await temp.ledger.context(for: "s1", format: .anthropic))
@@ -152,8 +152,8 @@ import TurnLedger
         #expect(texts == ["晴れ 12°C", "(empty result)"])
     }
 
-    @Test func anthropicPutsAUserMessageAfterResultsIntoTheSameMessageAfterThem() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anthropicPutsAUserMessageAfterResultsIntoTheSameMessageAfterThem(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.ledger.openTurn(in: "s1", calls: [Fixtures.weather])
@@ -168,8 +168,8 @@ import TurnLedger
         #expect(last.map { $0["type"] as? String } == ["tool_result", "text"])
     }
 
-    @Test func anthropicKeepsThinkingFirstWhenTwoAssistantEntriesMerge() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anthropicKeepsThinkingFirstWhenTwoAssistantEntriesMerge(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.ledger.append([.text("Let me look.")], role: .assistant, to: "s1")
@@ -186,8 +186,8 @@ import TurnLedger
         #expect(assistant.map { $0["type"] as? String } == ["thinking", "text", "tool_use"])
     }
 
-    @Test func geminiAnswersEachModelFunctionTurnWithOneResponsePerCall() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func geminiAnswersEachModelFunctionTurnWithOneResponsePerCall(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
         let body = try ParsedBody(try await temp.ledger.context(for: "s1", format: .gemini))

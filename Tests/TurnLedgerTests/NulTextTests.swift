@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct NulTextTests {
-    @Test func textsCallIdsAndArgumentsWithNULCharactersRoundTripAndCallerIdsRefuseThem() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func textsCallIdsAndArgumentsWithNULCharactersRoundTripAndCallerIdsRefuseThem(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         await #expect(throws: LedgerError.invalidInput(field: "id", reason: "must not contain a NUL character")) {
             try await temp.ledger.createSession(id: "s\u{0}1")

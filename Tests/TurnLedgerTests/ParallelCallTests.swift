@@ -31,8 +31,8 @@ import TurnLedger
         #expect(try await ledger.verify().isClean)
     }
 
-    @Test func commitWithAMissingResultNamesItAndChangesNothing() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func commitWithAMissingResultNamesItAndChangesNothing(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -50,8 +50,8 @@ import TurnLedger
         #expect(open.unansweredCallIds == [Fixtures.wikipedia.id, "call_3"])
     }
 
-    @Test func appendingWhileATurnIsOpenFailsAndNamesTheOpenCalls() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func appendingWhileATurnIsOpenFailsAndNamesTheOpenCalls(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -70,8 +70,8 @@ import TurnLedger
         #expect(try await ledger.entries(in: "s1").count == 2)
     }
 
-    @Test func resultsFromConcurrentTasksInAnyOrderAreAllKept() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func resultsFromConcurrentTasksInAnyOrderAreAllKept(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -94,8 +94,8 @@ import TurnLedger
         #expect(results.map(\.seq) == Array(4..<28))
     }
 
-    @Test func aSecondResultForTheSameCallIsRefusedAndTheFirstIsKept() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aSecondResultForTheSameCallIsRefusedAndTheFirstIsKept(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -134,8 +134,8 @@ import TurnLedger
         #expect(try await ledger.verify().problems == [])
     }
 
-    @Test func aCommitNamingItsTurnIsARetryThatReturnsItOnceItLanded() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aCommitNamingItsTurnIsARetryThatReturnsItOnceItLanded(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -155,8 +155,8 @@ import TurnLedger
         #expect(try await ledger.entries(in: "s1").count == 4)
     }
 
-    @Test func aResultForAnUnknownCallIsRefused() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aResultForAnUnknownCallIsRefused(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -174,8 +174,8 @@ import TurnLedger
         #expect(try await ledger.currentTurn(in: "s1")?.results == [])
     }
 
-    @Test func cancelAnswersOnlyTheUnansweredCallsAsCancelled() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func cancelAnswersOnlyTheUnansweredCallsAsCancelled(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -216,8 +216,8 @@ import TurnLedger
         #expect(try await ledger.verify().isClean)
     }
 
-    @Test func theSameCallIdTwiceInOneTurnIsInvalid() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theSameCallIdTwiceInOneTurnIsInvalid(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         let call = ToolCall(id: "call_0", name: "clock", arguments: "{}")

@@ -30,8 +30,8 @@ import Testing
         try await ledger.commitTurn(in: session)
     }
 
-    @Test func callIDsReusedInEveryTurnAreMadeUniqueAndStayPairedInTheLog() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func callIDsReusedInEveryTurnAreMadeUniqueAndStayPairedInTheLog(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         try await temp.ledger.append([.text("Hi")], role: .user, to: "s1")
@@ -74,8 +74,8 @@ import Testing
         }
     }
 
-    @Test func anOrdinaryHistoryKeepsItsIDsInEveryFormat() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anOrdinaryHistoryKeepsItsIDsInEveryFormat(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
         for format in ProviderFormat.allCases {

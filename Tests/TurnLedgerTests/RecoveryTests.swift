@@ -35,8 +35,8 @@ import TurnLedger
         #expect(try await ledger.append([.text("Thanks")], role: .user, to: "s1").seq == 6)
     }
 
-    @Test func recoverClosesEveryOpenTurnOrOnlyTheNamedOne() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func recoverClosesEveryOpenTurnOrOnlyTheNamedOne(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         for id in ["a", "b", "c"] {

@@ -29,7 +29,7 @@ extension Ledger {
         if let maxTokens, maxTokens < 1 {
             throw LedgerError.invalidInput(field: "maxTokens", reason: "must be 1 or more, not \(maxTokens)")
         }
-        let log = try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
+        let log = try await entries(in: sessionID)
         let window = try ContextWindow.select(from: log, maxTokens: maxTokens, counter: tokenCounter)
         let steps = CallIDMapping.forFormat(format).apply(to: TranscriptStep.steps(window.entries))
         let body = format.render(steps)

@@ -57,9 +57,11 @@ struct LogItem {
         return items
     }
 
-    /// The item of an entry without calls from the values just inserted: the same bytes the
-    /// table holds, so the chain can be extended without reading the row back.
-    static func appended(_ record: EntryRecord, parts: [ContentPart], usage: TokenUsage?) -> LogItem {
+    /// The item of an entry from the values just inserted: the same bytes the table holds, so the
+    /// chain can be extended without reading the row back.
+    static func appended(
+        _ record: EntryRecord, parts: [ContentPart], usage: TokenUsage?, calls: [ToolCall] = []
+    ) -> LogItem {
         var fields = CanonicalFields(kind: "entry")
         fields.append(integer: record.seq)
         fields.append(Data(record.role.rawValue.utf8))
@@ -78,9 +80,34 @@ struct LogItem {
             for _ in 1...5 { fields.append(nil) }
         }
         if let rewindTo = record.rewindTo { fields.append(integer: rewindTo) }  // only then: older hashes stay valid
-        let docs = [SearchDoc](
+        var docs = [SearchDoc](
             text: parts, sessionKey: record.sessionKey, seq: record.seq, kind: .message, role: record.role.rawValue)
-        return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs)
+        for (position, call) in calls.enumerated() {
+            fields.append(Data(call.id.utf8))
+            fields.append(Data(call.name.utf8))
+            fields.append(Data(call.arguments.utf8))
+            docs.append(
+                SearchDoc(
+                    sessionKey: record.sessionKey, seq: record.seq, kind: .arguments, role: "assistant",
+                    toolName: call.name, position: position, text: call.arguments))
+        }
+        return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs.filter { !$0.text.isEmpty })
+    }
+
+    /// The item of a result from the values just inserted, like ``appended(_:parts:usage:calls:)``.
+    static func recorded(_ result: OpenResultRecord, turnSeq: Int, call: ToolCall?, parts: [ContentPart]) -> LogItem {
+        let seq = turnSeq + 1 + result.position
+        var fields = CanonicalFields(kind: "result")
+        fields.append(integer: seq)
+        fields.append(call.map { Data($0.id.utf8) })
+        fields.append(Data(result.outcome.rawValue.utf8))
+        fields.append(Data(result.parts.utf8))
+        fields.append(Data(Timestamp.format(result.recordedAt).utf8))
+        var docs = [SearchDoc](
+            text: parts, sessionKey: result.sessionKey, seq: seq, kind: .result, role: "tool",
+            position: result.position)
+        for index in docs.indices { docs[index].toolName = call?.name }
+        return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }
 
     private static func entryItem(_ row: Row, calls: [Row], usage: Row?, in sessionKey: Int64) throws -> LogItem {

@@ -34,10 +34,18 @@ extension Ledger {
         let message = try PendingMessage(parts, role: role, usage: usage, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let (entry, key) = try await write { db in  // one transaction: the checks and the insert see the same log
-            let session = try scope.session(db, sessionID)
-            let entry = try Self.append(db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
-            return (entry, session.key)
+        let (entry, key): (Entry, Int64)
+        if case .postgres(let store) = engine {
+            let (appended, session) = try await store.append(
+                message, to: sessionID, in: scope, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+            (entry, key) = (appended, session.key)
+        } else {
+            (entry, key) = try await write { db in  // one transaction: the checks and the insert see the same log
+                let session = try scope.session(db, sessionID)
+                let entry = try Self.append(
+                    db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+                return (entry, session.key)
+            }
         }
         feed.announce(key)
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
@@ -88,21 +96,15 @@ extension Ledger {
     ) throws -> Entry {
         let sessionID = session.id
         if let idempotencyKey, let original = try entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
-            guard original.role == message.role, original.parts == message.encodedParts, original.callCount == 0,
-                original.summaryFrom == message.summarizes?.lowerBound,
-                original.summaryTo == message.summarizes?.upperBound
-            else {
+            guard original.holds(message) else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }
             var entry = try original.entry(calls: [], in: sessionID)
             entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
             return entry
         }
-        let next = try nextSeq(db, in: session)
-        try requireNoOpenTurn(db, in: session)
-        if let expectedSeq, expectedSeq != next {
-            throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
-        }
+        let next = try placement(
+            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
         let record = EntryRecord(
             sessionKey: session.key,
             seq: next,

@@ -9,7 +9,8 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
-        try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
+        if case .postgres(let store) = engine { return try await store.entries(of: sessionID, in: scope) }
+        return try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
     }
 
     /// The history of a session, inside the caller's transaction: its committed log with every
@@ -129,6 +130,14 @@ extension Ledger {
             results[row[1], default: []].append(try ToolResultRecord.entry(row: row, in: sessionID))
         }
         let usages = try UsageRecord.usages(db, in: owner, seqs: turns)
+        return (log(messages, calls: calls, results: results, usages: usages), messages.count)
+    }
+
+    /// A log from its rows, read by either engine: each message with its calls and usage, then
+    /// its results.
+    static func log(
+        _ messages: [Entry], calls: [ToolCallRecord], results: [Int: [Entry]], usages: [Int: TokenUsage]
+    ) -> [Entry] {
         let callsByTurn = Dictionary(grouping: calls, by: \.turnSeq)
         var entries: [Entry] = []
         entries.reserveCapacity(messages.count + calls.count)
@@ -138,6 +147,6 @@ extension Ledger {
             entries.append(entry)
             entries += results[entry.seq] ?? []
         }
-        return (entries, messages.count)
+        return entries
     }
 }

@@ -26,9 +26,13 @@ extension Ledger {
             metadata: try JSONColumn.encode(metadata),
             createdAt: Timestamp.now()
         )
-        try await write { db in
-            var stored = record
-            try stored.insert(db)
+        if case .postgres(let store) = engine {
+            try await store.createSession(record)
+        } else {
+            try await write { db in
+                var stored = record
+                try stored.insert(db)
+            }
         }
         logger.debug("created session", metadata: ["session": "\(id)"])
         return try record.session()
@@ -39,7 +43,8 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionIDAmbiguous(_:tenants:)`` in an unscoped ledger when
     ///   sessions of several tenants have the id.
     public func session(_ id: String) async throws -> Session? {
-        try await read { db in
+        if case .postgres(let store) = engine { return try await store.sessionRecord(scope, id)?.session() }
+        return try await read { db in
             try scope.optionalSession(db, id).map { try SessionRecord.fetch(db, $0).session() }
         }
     }
@@ -60,7 +65,12 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func nextSeq(in sessionID: String) async throws -> Int {
-        try await read { db in try Self.nextSeq(db, in: scope.session(db, sessionID)) }
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in
+                try await store.nextSeq(connection, in: store.session(connection, scope, sessionID, locking: false))
+            }
+        }
+        return try await read { db in try Self.nextSeq(db, in: scope.session(db, sessionID)) }
     }
 
     static func nextSeq(_ db: Database, in session: SessionRef) throws -> Int {

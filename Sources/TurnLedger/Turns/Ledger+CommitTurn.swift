@@ -13,6 +13,11 @@ extension Ledger {
     ///   result (nothing changes); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
     public func commitTurn(in sessionID: String, turnSeq: Int? = nil) async throws -> Turn {
+        if case .postgres(let store) = engine {
+            let (turn, session) = try await store.commitTurn(in: sessionID, scope: scope, turnSeq: turnSeq)
+            if let session { feed.announce(session.key) }
+            return turn
+        }
         let (turn, key) = try await write { (db: Database) throws -> (Turn, Int64?) in
             let session = try scope.session(db, sessionID)
             if let turnSeq {
@@ -42,6 +47,17 @@ extension Ledger {
         in sessionID: String,
         reason: String = "The tool call was cancelled before it returned a result."
     ) async throws -> Turn {
+        if case .postgres(let store) = engine {
+            let closed = try await store.close(as: .cancelled, saying: reason) { connection in
+                let session = try await store.session(connection, scope, sessionID, locking: true)
+                guard let staged = try await store.stagedTurn(connection, in: session) else {
+                    throw LedgerError.noOpenTurn(sessionID: sessionID)
+                }
+                return [staged]
+            }
+            for (_, session) in closed { feed.announce(session.key) }
+            return closed[0].0
+        }
         let (turn, key) = try await write { db in
             let session = try scope.session(db, sessionID)
             return (try Self.close(db, try Self.requireOpenTurn(db, in: session), as: .cancelled, saying: reason), session.key)
@@ -55,14 +71,22 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func currentTurn(in sessionID: String) async throws -> Turn? {
-        try await read { db in
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in
+                try await store.openTurn(connection, in: store.session(connection, scope, sessionID, locking: false))
+            }
+        }
+        return try await read { db in
             try Self.loadOpenTurn(db, in: scope.session(db, sessionID))
         }
     }
 
     /// Every open turn of the sessions in the ledger's scope, oldest first.
     public func openTurns() async throws -> [Turn] {
-        try await read { db in
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in try await store.stagedTurns(connection, in: scope).map(\.turn) }
+        }
+        return try await read { db in
             try Self.openTurnRecords(db, in: scope).map { session, record in
                 try Self.loadOpenTurn(db, record, in: session)
             }

@@ -41,6 +41,11 @@ extension Ledger {
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
         let encodedParts = PartsCodec.encode(parts)
+        if case .postgres(let store) = engine {
+            return try await store.openTurn(
+                in: sessionID, scope: scope, parts: parts, encodedParts: encodedParts, calls: calls,
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
+        }
         let turn = try await write { db in
             try Self.openTurn(
                 db, in: scope.session(db, sessionID), parts: parts, encodedParts: encodedParts, calls: calls,
@@ -69,11 +74,8 @@ extension Ledger {
             }
             return original
         }
-        let next = try nextSeq(db, in: session)
-        try requireNoOpenTurn(db, in: session)
-        if let expectedSeq, expectedSeq != next {
-            throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
-        }
+        let next = try placement(
+            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
         try OpenTurnRecord(
             sessionKey: session.key,
             seq: next,
@@ -125,15 +127,9 @@ extension Ledger {
             .filter(Column("sessionKey") == entry.sessionKey && Column("turnSeq") == entry.seq)
             .order(Column("position"))
             .fetchAll(db)
-        return Turn(
-            sessionId: session.id,
-            seq: entry.seq,
-            parts: try PartsCodec.decode(entry.parts),
-            calls: calls.map(\.call),
-            results: try results.map { try $0.result() },
-            openedAt: entry.createdAt,
-            isCommitted: true,
-            usage: try UsageRecord.usages(db, in: entry.sessionKey, seqs: entry.seq...entry.seq)[entry.seq]
-        )
+        return try Turn.committed(
+            entry, calls: calls, results: results,
+            usage: try UsageRecord.usages(db, in: entry.sessionKey, seqs: entry.seq...entry.seq)[entry.seq],
+            in: session)
     }
 }

@@ -28,6 +28,10 @@ extension Ledger {
     ) async throws -> ToolResult {
         try configuration.checkParts(parts)
         let encodedParts = PartsCodec.encode(parts)
+        if case .postgres(let store) = engine {
+            return try await store.recordResult(
+                parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID, scope: scope)
+        }
         let result = try await write { db in
             try Self.recordResult(
                 db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: scope.session(db, sessionID))

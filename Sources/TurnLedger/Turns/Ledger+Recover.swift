@@ -27,8 +27,22 @@ extension Ledger {
         if let idleFor, idleFor < .zero {
             throw LedgerError.invalidInput(field: "idleFor", reason: "must be zero or more, not \(idleFor)")
         }
+        let idleSince = idleFor.map { Timestamp.now().addingTimeInterval(-$0.timeInterval) }
+        if case .postgres(let store) = engine {
+            let closed = try await store.close(as: .interrupted, saying: Self.interruptedResultText) { connection in
+                let staged: [StagedTurn]
+                if let sessionID {
+                    let session = try await store.session(connection, scope, sessionID, locking: true)
+                    staged = try await store.stagedTurn(connection, in: session).map { [$0] } ?? []
+                } else {
+                    staged = try await store.stagedTurns(connection, in: scope)
+                }
+                return staged.filter { idleSince == nil || $0.turn.lastWrite <= idleSince! }
+            }
+            for (_, session) in closed { feed.announce(session.key) }
+            return closed.map(\.0)
+        }
         let turns = try await write { db in
-            let idleSince = idleFor.map { Timestamp.now().addingTimeInterval(-$0.timeInterval) }
             let records: [(SessionRef, OpenTurnRecord)]
             if let sessionID {
                 let session = try scope.session(db, sessionID)

@@ -45,38 +45,34 @@ extension Ledger {
             arguments: [record.sessionKey],
             cached: true
         ).fetchAll(db)
-        let callIds = Dictionary(uniqueKeysWithValues: calls.map { ($0.position, $0.callId) })
-        return Turn(
-            sessionId: session.id,
-            seq: record.seq,
-            parts: try PartsCodec.decode(record.parts),
-            calls: calls.map(\.call),
-            // A result whose call is missing can only come from a raw writer without foreign
-            // keys; it is skipped here, and `verify` reports it.
-            results: try results.compactMap { result in
-                guard let callId = callIds[result.position] else { return nil }
-                return ToolResult(
-                    callId: callId,
-                    outcome: result.outcome,
-                    parts: try PartsCodec.decode(result.parts),
-                    recordedAt: result.recordedAt
-                )
-            },
-            openedAt: record.openedAt,
-            isCommitted: false,
-            usage: try record.tokenUsage()
-        )
+        return try StagedTurn.turn(record, calls: calls, results: results, in: session)
     }
 
     /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when the session has an open turn.
     static func requireNoOpenTurn(_ db: Database, in session: SessionRef) throws {
-        if let turn = try loadOpenTurn(db, in: session) {
+        try requireNoOpenTurn(loadOpenTurn(db, in: session), in: session)
+    }
+
+    /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when `turn` (a
+    /// session's open turn, read by either engine) is not nil.
+    static func requireNoOpenTurn(_ turn: Turn?, in session: SessionRef) throws {
+        if let turn {
             throw LedgerError.openTurnPending(
                 sessionID: session.id,
                 seq: turn.seq,
                 unansweredCallIDs: turn.unansweredCallIds
             )
         }
+    }
+
+    /// The seq a new entry or turn of `session` takes, `next`, once nothing is open and the
+    /// caller's `expectedSeq` (when set) agrees.
+    static func placement(in session: SessionRef, next: Int, openTurn: Turn?, expectedSeq: Int?) throws -> Int {
+        try requireNoOpenTurn(openTurn, in: session)
+        if let expectedSeq, expectedSeq != next {
+            throw LedgerError.seqConflict(sessionID: session.id, expected: expectedSeq, next: next)
+        }
+        return next
     }
 
     /// Records `parts` with `outcome` for every unanswered call of `turn`, then seals it.
@@ -86,23 +82,9 @@ extension Ledger {
         as outcome: ToolOutcome,
         saying text: String
     ) throws -> Turn {
-        let now = Timestamp.now()
-        let parts = [ContentPart.text(text)]
-        let encodedParts = PartsCodec.encode(parts)
-        var turn = staged.turn
-        for (position, call) in turn.calls.enumerated() where turn.unansweredCallIds.contains(call.id) {
-            try OpenResultRecord(
-                sessionKey: staged.record.sessionKey,
-                position: position,
-                outcome: outcome,
-                parts: encodedParts,
-                recordedAt: now
-            ).insert(db)
-            turn.results.append(ToolResult(callId: call.id, outcome: outcome, parts: parts, recordedAt: now))
-        }
-        let order = Dictionary(uniqueKeysWithValues: turn.calls.enumerated().map { ($1.id, $0) })
-        turn.results.sort { order[$0.callId, default: 0] < order[$1.callId, default: 0] }
-        return try seal(db, StagedTurn(session: staged.session, record: staged.record, turn: turn))
+        let (closed, records) = staged.closing(as: outcome, saying: text)
+        for record in records { try record.insert(db) }
+        return try seal(db, closed)
     }
 
     /// Moves a fully answered open turn into the log, in the order the triggers require:

@@ -56,7 +56,7 @@ extension Ledger {
                     let (version, purged) = feed.state(session.key)
                     if purged { throw LedgerError.sessionNotFound(session.id) }
                     let after = sent
-                    for entry in try await read({ db in try Self.entries(db, in: session, after: after, log: true) }) {
+                    for entry in try await read(#function, { db in try Self.entries(db, in: session, after: after, log: true) }) {
                         continuation.yield(.entry(entry))
                         sent = entry.seq
                     }

@@ -7,13 +7,40 @@ extension Ledger {
     /// One write, through the write pipeline: alone in an IMMEDIATE transaction, or beside
     /// concurrent writes in one transaction, each in its own savepoint (``WritePipeline``). It
     /// returns once that transaction has committed; when it throws, nothing of it was stored.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await mappingStorageErrors { try await pipeline.write(on: writer, updates) }
+    ///
+    /// - Parameter operation: The public operation, named in ``LedgerError/notOnThisEngine(operation:engine:)``
+    ///   on an engine it does not run on yet.
+    func write<T: Sendable>(
+        _ operation: String = #function, _ updates: @escaping @Sendable (Database) throws -> T
+    ) async throws -> T {
+        let writer = try sqliteWriter(for: operation)
+        return try await mappingStorageErrors { try await pipeline.write(on: writer, updates) }
     }
 
     /// One read transaction: a snapshot of committed rows.
-    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
-        try await mappingStorageErrors { try await writer.read(value) }
+    func read<T: Sendable>(_ operation: String = #function, _ value: @Sendable (Database) throws -> T) async throws
+        -> T
+    {
+        let writer = try sqliteWriter(for: operation)
+        return try await mappingStorageErrors { try await writer.read(value) }
+    }
+
+    /// The SQLite database, for tests that look at it directly; nil on PostgreSQL.
+    var sqliteDatabase: (any DatabaseWriter)? {
+        if case .sqlite(let writer) = engine { writer } else { nil }
+    }
+
+    /// The SQLite database; an operation that has no PostgreSQL version yet fails, reading nothing.
+    private func sqliteWriter(for operation: String) throws -> any DatabaseWriter {
+        switch engine {
+        case .sqlite(let writer): return writer
+        case .postgres: throw LedgerError.notOnThisEngine(operation: Self.operationName(operation), engine: engine.name)
+        }
+    }
+
+    /// `append(_:role:to:expectedSeq:idempotencyKey:usage:)` as `append`.
+    private static func operationName(_ function: String) -> String {
+        String(function.prefix { $0 != "(" })
     }
 
     private func mappingStorageErrors<T>(_ access: () async throws -> T) async throws -> T {

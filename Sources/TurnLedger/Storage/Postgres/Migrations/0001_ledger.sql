@@ -4,7 +4,9 @@
 --
 -- Stored texts keep their exact bytes, as in SQLite, so that the hash chain's canonical bytes and
 -- the export are the same on both engines: `parts` and `metadata` are `json` (validated, kept as
--- written, unlike `jsonb`), timestamps are the same ISO-8601 text, the hash is `bytea`.
+-- written, unlike `jsonb`), timestamps are the same ISO-8601 text, the hash is `bytea`. A call's id,
+-- name and arguments are what a model produced and may hold a NUL character, which PostgreSQL's
+-- text cannot: they are `bytea`, their UTF-8 bytes.
 
 CREATE TABLE session (
     key bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -51,9 +53,9 @@ CREATE TABLE toolCall (
     sessionKey bigint NOT NULL,
     turnSeq bigint NOT NULL,
     position integer NOT NULL CHECK (position >= 0),
-    callId text NOT NULL CHECK (length(callId) > 0),
-    name text NOT NULL CHECK (length(name) > 0),
-    arguments text NOT NULL,
+    callId bytea NOT NULL CHECK (length(callId) > 0),
+    name bytea NOT NULL CHECK (length(name) > 0),
+    arguments bytea NOT NULL,
     PRIMARY KEY (sessionKey, turnSeq, position),
     -- Ids are unique within a turn only: some providers reuse `call_0` in every turn.
     UNIQUE (sessionKey, turnSeq, callId),
@@ -65,7 +67,7 @@ CREATE TABLE toolResult (
     sessionKey bigint NOT NULL,
     turnSeq bigint NOT NULL,
     position integer NOT NULL CHECK (position >= 0),
-    callId text NOT NULL,
+    callId bytea NOT NULL,
     outcome text NOT NULL CHECK (outcome IN ('success', 'error', 'cancelled', 'interrupted')),
     parts json NOT NULL CHECK (json_typeof(parts) = 'array'),
     recordedAt text NOT NULL,
@@ -112,9 +114,9 @@ CREATE TABLE openTurn (
 CREATE TABLE openCall (
     sessionKey bigint NOT NULL REFERENCES openTurn(sessionKey),
     position integer NOT NULL CHECK (position >= 0),
-    callId text NOT NULL CHECK (length(callId) > 0),
-    name text NOT NULL CHECK (length(name) > 0),
-    arguments text NOT NULL,
+    callId bytea NOT NULL CHECK (length(callId) > 0),
+    name bytea NOT NULL CHECK (length(name) > 0),
+    arguments bytea NOT NULL,
     PRIMARY KEY (sessionKey, position),
     UNIQUE (sessionKey, callId)
 );
@@ -334,9 +336,17 @@ CREATE TRIGGER usageBelongsToAnAssistantEntry BEFORE INSERT ON entryUsage
 -- Activity: the latest of a session's creation, entries, opened turn and recorded results.
 CREATE FUNCTION ledgerMarksActivity() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    row jsonb := to_jsonb(NEW);  -- the one time column of each table: createdAt, openedAt, recordedAt
-    at text := coalesce(row->>'createdat', row->>'openedat', row->>'recordedat');
+    at text;
 BEGIN
+    -- The one time column of each table. (Not through to_jsonb(NEW): jsonb refuses the \u0000 a
+    -- stored text may hold.)
+    IF TG_TABLE_NAME = 'entry' THEN
+        at := NEW.createdAt;
+    ELSIF TG_TABLE_NAME = 'openturn' THEN
+        at := NEW.openedAt;
+    ELSE
+        at := NEW.recordedAt;
+    END IF;
     UPDATE session SET lastActivityAt = greatest(coalesce(lastActivityAt, ''), at) WHERE key = NEW.sessionKey;
     RETURN NULL;
 END $$;

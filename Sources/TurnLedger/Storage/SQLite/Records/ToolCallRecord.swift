@@ -12,6 +12,15 @@ struct ToolCallRecord: PositionalRecord {
     var name: String
     var arguments: String
 
+    init(sessionKey: Int64, turnSeq: Int, position: Int, callId: String, name: String, arguments: String) {
+        self.sessionKey = sessionKey
+        self.turnSeq = turnSeq
+        self.position = position
+        self.callId = callId
+        self.name = name
+        self.arguments = arguments
+    }
+
     init(row: Row) throws {
         sessionKey = row[0]
         turnSeq = row[1]

@@ -14,6 +14,19 @@ struct ToolResultRecord: PositionalRecord {
     var parts: String  // PartsCodec text
     var recordedAt: Date
 
+    init(
+        sessionKey: Int64, turnSeq: Int, position: Int, callId: String, outcome: ToolOutcome, parts: String,
+        recordedAt: Date
+    ) {
+        self.sessionKey = sessionKey
+        self.turnSeq = turnSeq
+        self.position = position
+        self.callId = callId
+        self.outcome = outcome
+        self.parts = parts
+        self.recordedAt = recordedAt
+    }
+
     init(row: Row) throws {
         sessionKey = row[0]
         turnSeq = row[1]
@@ -37,6 +50,13 @@ struct ToolResultRecord: PositionalRecord {
             outcome: try ToolOutcome(rawValue: row[4]).orInvalidRow("outcome"),
             createdAt: try Timestamp.parse(row[6]).orInvalidRow("recordedAt")
         )
+    }
+
+    /// The `tool` entry this row holds.
+    func entry(in sessionId: String) throws -> Entry {
+        Entry(
+            sessionId: sessionId, seq: turnSeq + 1 + position, role: .tool, parts: try PartsCodec.decode(parts),
+            toolCallId: callId, outcome: outcome, createdAt: recordedAt)
     }
 
     func result() throws -> ToolResult {

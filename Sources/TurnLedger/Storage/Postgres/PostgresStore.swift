@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A ledger's PostgreSQL database: a pool of connections (postgres-nio's `PostgresClient`) that
+/// runs for as long as the store is open, and the one place its failures become ledger errors.
+///
+/// Every write is one transaction that first locks its session's row (`FOR UPDATE`): the writes
+/// of one session, from any number of services, take turns, as SQLite's write lock makes them
+/// do, so a stale `expectedSeq` is a ``LedgerError/seqConflict(sessionID:expected:next:)`` and not
+/// a failed insert. Writes to different sessions run at once. Every read is one `REPEATABLE READ`
+/// transaction: a snapshot, like an SQLite read transaction.
+final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let location: PostgresLocation
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    private init(_ location: PostgresLocation, logger: Logger) {
+        self.location = location
+        self.logger = logger
+        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Connects to the database `location` names and migrates it (``PostgresMigrator``).
+    static func open(_ location: PostgresLocation, logger: Logger) async throws -> PostgresStore {
+        let store = PostgresStore(location, logger: logger)
+        do {
+            try await store.mappingErrors { try await PostgresMigrator(logger: logger).migrate(store.client) }
+        } catch {
+            store.close()
+            throw error
+        }
+        logger.debug("opened ledger", metadata: ["store": "\(location)"])
+        return store
+    }
+
+    /// Closes every connection once the queries in flight end.
+    func close() {
+        running.cancel()
+    }
+
+    /// One write transaction: committed when `body` returns, rolled back when it throws.
+    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await mappingErrors { try await client.transaction(logger: logger) { connection in try await body(connection) } }
+    }
+
+    /// One read-only transaction that sees one snapshot of committed rows.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await mappingErrors {
+            try await client.transaction(logger: logger) { connection in
+                try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+                return try await body(connection)
+            }
+        }
+    }
+
+    /// PostgreSQL's text holds no NUL character, which SQLite's does: such a value is refused
+    /// before anything is written (docs/postgres.md).
+    static func requireNoNUL(_ value: String, field: String) throws {
+        if value.utf8.contains(0) {
+            throw LedgerError.invalidInput(field: field, reason: "PostgreSQL text cannot hold a NUL character")
+        }
+    }
+
+    /// Runs `access`, turning a PostgreSQL failure into a ledger error that carries no SQL.
+    func mappingErrors<T>(_ access: () async throws -> T) async throws -> T {
+        do {
+            return try await access()
+        } catch let error as PSQLError {
+            throw ledgerError(error)
+        }
+    }
+
+    /// The ledger's error for a PostgreSQL failure: the server's own message and SQLSTATE when it
+    /// sent one, else what failed on the way (the query text is never part of it).
+    func ledgerError(_ error: PSQLError) -> LedgerError {
+        let sqlState = error.serverInfo?[.sqlState]
+        if sqlState == "40001" || sqlState == "40P01" || sqlState == "55P03" {  // serialization, deadlock, lock timeout
+            return .storeBusy(waited: .zero)
+        }
+        let message = error.serverInfo?[.message] ?? "\(error.code)"
+        return .postgresFailed(store: location.description, sqlState: sqlState, message: message)
+    }
+}
+
+extension PostgresConnection {
+    /// The rows of `query`, read whole.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+
+    /// The first row of `query`, or nil.
+    func firstRow(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRow? {
+        try await rows(query, logger: logger).first
+    }
+}
