@@ -144,6 +144,12 @@ extension Ledger {
         get async { await pipeline.statistics }
     }
 
+    /// Whether concurrent writes share commits (the SQLite write pipeline); on PostgreSQL each
+    /// write is its own transaction, and ``writeStatistics`` stays zero.
+    package var groupsCommits: Bool {
+        if case .sqlite = engine { true } else { false }
+    }
+
     /// The most calls one turn may make: a turn takes at most this many seqs plus one.
     public var maxCallsPerTurn: Int { configuration.maxCallsPerTurn }
 

@@ -3,9 +3,17 @@ import Foundation
 import Logging
 import TurnLedger
 
-/// The options every command shares: which file, and how much to log.
+/// The options every command shares: which store, and how much to log.
 struct LedgerOptions: ParsableArguments {
-    @Option(help: "The SQLite file. Default: $TURNLEDGER_DB, else ./turnledger.sqlite.")
+    @Option(
+        help: """
+            The store: an SQLite file, or a PostgreSQL database as a URL \
+            (postgres://user@host:5432/db, postgres://user@/db?host=/run/postgresql). \
+            Default: $TURNLEDGER_STORE, else $TURNLEDGER_DB, else ./turnledger.sqlite.
+            """)
+    var store: String?
+
+    @Option(help: "The SQLite file (the same as --store).")
     var db: String?
 
     @Option(help: "Log level on stderr (trace, debug, info, notice, warning, error, critical).")
@@ -30,17 +38,23 @@ struct LedgerOptions: ParsableArguments {
             """)
     var inTenant: String?
 
+    /// The store's path or URL.
     var path: String {
-        db ?? ProcessInfo.processInfo.environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
+        let environment = ProcessInfo.processInfo.environment
+        return store ?? db ?? environment["TURNLEDGER_STORE"] ?? environment["TURNLEDGER_DB"] ?? "./turnledger.sqlite"
     }
 
-    func openLedger(configure: (inout LedgerConfiguration) -> Void = { _ in }) throws -> Ledger {
+    mutating func validate() throws {
+        if store != nil, db != nil { throw ValidationError("Give the store once: --store or --db, not both.") }
+    }
+
+    func openLedger(configure: (inout LedgerConfiguration) -> Void = { _ in }) async throws -> Ledger {
         var logger = Logger(label: "turnledger", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = logLevel
         var configuration = LedgerConfiguration(
             path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability)
         configure(&configuration)
-        let ledger = try Ledger(configuration: configuration, logger: logger)
+        let ledger = try await Ledger.open(configuration: configuration, logger: logger)
         guard let inTenant else { return ledger }
         return ledger.scoped(to: .tenant(inTenant.isEmpty ? nil : inTenant))
     }

@@ -11,6 +11,10 @@ extension Ledger {
         let id = Self.randomToken(bytes: 6)
         let secret = "tlk_\(id)_\(Self.randomToken(bytes: 32))"
         let key = APIKey(id: id, tenant: tenant, name: name, createdAt: Timestamp.now(), revokedAt: nil)
+        if case .postgres(let store) = engine {
+            try await store.insertAPIKey(key, hash: Self.digest(secret))
+            return NewAPIKey(key: key, secret: secret)
+        }
         try await write { db in
             try db.execute(
                 sql: "INSERT INTO apiKey (id, tenant, name, hash, createdAt) VALUES (?, ?, ?, ?, ?)",
@@ -21,7 +25,8 @@ extension Ledger {
 
     /// Every API key, revoked ones included, oldest first.
     public func apiKeys() async throws -> [APIKey] {
-        try await read { db in
+        if case .postgres(let store) = engine { return try await store.apiKeys() }
+        return try await read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.apiKeyColumns) FROM apiKey ORDER BY createdAt, id").map(
                 Self.apiKey)
         }
@@ -31,6 +36,12 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for an unknown or revoked key.
     public func revokeAPIKey(id: String) async throws {
+        if case .postgres(let store) = engine {
+            guard try await store.revokeAPIKey(id: id, at: Timestamp.now()) else {
+                throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
+            }
+            return
+        }
         try await write { db in
             try db.execute(
                 sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL",
@@ -43,7 +54,8 @@ extension Ledger {
 
     /// Whether any key is active: without one, the service runs open (for the service and the CLI).
     package func hasActiveAPIKeys() async throws -> Bool {
-        try await read { db in
+        if case .postgres(let store) = engine { return try await store.hasActiveAPIKeys() }
+        return try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM apiKey WHERE revokedAt IS NULL)") ?? false
         }
     }
@@ -55,6 +67,10 @@ extension Ledger {
         guard parts.count == 3, parts[0] == "tlk" else { return nil }
         let id = String(parts[1])
         let presented = Self.digest(secret)
+        if case .postgres(let store) = engine {
+            guard let (key, stored) = try await store.activeAPIKey(id: id) else { return nil }
+            return Self.constantTimeEqual(stored, presented) ? key : nil
+        }
         return try await read { db in
             guard
                 let row = try Row.fetchOne(

@@ -72,7 +72,7 @@ struct BenchRunner {
         if writers != nil {
             let before = await ledger.writeStatistics
             (ingest, writeLatencies) = try await Self.ingestConcurrently(lanes, into: ledger)
-            statistics = await ledger.writeStatistics.since(before)
+            if ledger.groupsCommits { statistics = await ledger.writeStatistics.since(before) }
         }
         let clock = ContinuousClock()
         var latencies: [Duration] = []

@@ -39,7 +39,7 @@ struct AppendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (role, parts) = try message()
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         let entry = try await ledger.append(
             parts, role: role, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
         try Output.json(entry)

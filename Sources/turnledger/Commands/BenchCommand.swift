@@ -16,7 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The workload, JSON Lines.") var workload: String
-    @Option(help: "The database file; deleted first.") var db: String
+    @Option(help: "The database file, deleted first; or an empty PostgreSQL database's postgres:// URL.") var db: String
     @Option(help: "process-crash (synchronous=NORMAL, as the baseline) or power-loss (FULL).")
     var durability: LedgerConfiguration.Durability = .processCrash
     @Option(help: "Run N agents at once, each owning its sessions and awaiting each write (group commit).")
@@ -28,13 +28,16 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workload = Workload(path: workload)
-        for suffix in ["", "-wal", "-shm"] {
-            try? FileManager.default.removeItem(atPath: db + suffix)
+        let onPostgres = PostgresLocation.isURL(db)
+        if !onPostgres {
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: db + suffix)
+            }
         }
-        let ledger = try Ledger(configuration: LedgerConfiguration(path: db, durability: durability))
+        let ledger = try await Ledger.open(configuration: LedgerConfiguration(path: db, durability: durability))
         let config =
-            "WAL, synchronous=\(durability.synchronous); "
-            + (writers.map { "turnledger library API, \($0) concurrent agents, group commit" }
+            (onPostgres ? "PostgreSQL; " : "WAL, synchronous=\(durability.synchronous); ")
+            + (writers.map { "turnledger library API, \($0) concurrent agents" + (onPostgres ? "" : ", group commit") }
                 ?? "turnledger library API, one transaction per write")
         let report = try await BenchRunner(ledger: ledger, workload: workload).run(config: config, writers: writers)
         try Output.json(report)

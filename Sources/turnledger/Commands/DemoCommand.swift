@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "The new session's id. Default: demo-<random>.") var session: String?
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         let id = session ?? "demo-\(UUID().uuidString.prefix(8).lowercased())"
         try await ledger.createSession(id: id, metadata: ["source": "turnledger demo"])
         try await ledger.append([.text("You are a helpful assistant.")], role: .system, to: id)

@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The file to write, or - for stdout.") var output = "-"
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         guard output == "-" else {
             let summary = try await ledger.export(to: URL(fileURLWithPath: output))
             printError("exported \(summary.sessions) sessions, \(summary.lines) lines")

@@ -44,7 +44,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         guard format != .turnledger else {
             try Output.json(try await ledger.importExport(from: try Self.file(values[0])))
             return

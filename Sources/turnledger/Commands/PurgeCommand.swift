@@ -23,7 +23,7 @@ struct PurgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         guard let session, let reason, !audit else {
             try Output.json(try await ledger.purgeAudit())
             return

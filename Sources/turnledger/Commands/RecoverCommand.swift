@@ -21,7 +21,7 @@ struct RecoverCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let ledger = try options.openLedger()
+        let ledger = try await options.openLedger()
         let turns: [Turn]
         if idleFor != nil, !interrupt {
             throw ValidationError("--idle-for goes with --interrupt.")

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     var metricsTenant: String?
 
     func run() async throws {
-        let ledger = try options.openLedger {
+        let ledger = try await options.openLedger {
             $0.maxCallsPerTurn = maxCallsPerTurn
             $0.maxIdentifierLength = maxIdLength
         }

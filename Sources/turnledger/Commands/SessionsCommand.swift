@@ -28,7 +28,7 @@ struct SessionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let ledger = try options.openLedger()
+            let ledger = try await options.openLedger()
             try Output.json(try await ledger.createSession(id: id, tenant: tenant, metadata: try parsedMetadata()))
         }
     }
@@ -103,7 +103,7 @@ struct SessionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let ledger = try options.openLedger()
+            let ledger = try await options.openLedger()
             guard let session = try await ledger.session(id) else { throw LedgerError.sessionNotFound(id) }
             let shown: Shown
             if let asOf {
