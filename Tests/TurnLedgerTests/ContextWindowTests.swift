@@ -23,8 +23,8 @@ import TurnLedger
         _ = try ParsedBody(context)
     }
 
-    @Test func theWindowKeepsTheNewestWholeStepsAndStartsAtAUserMessage() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theWindowKeepsTheNewestWholeStepsAndStartsAtAUserMessage(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
         try await temp.ledger.append([.text("And tomorrow?")], role: .user, to: "s1")
@@ -37,8 +37,8 @@ import TurnLedger
         #expect(all.omittedSeqs == [])
     }
 
-    @Test func aBudgetSmallerThanThePrefixAndTheNewestStepIsAnError() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aBudgetSmallerThanThePrefixAndTheNewestStepIsAnError(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
 

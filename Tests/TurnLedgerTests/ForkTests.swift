@@ -65,8 +65,8 @@ import TurnLedger
         #expect(try await temp.ledger.session("f") == nil)
     }
 
-    @Test func forkingOutsideTheLogOrFromNothingIsRefused() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func forkingOutsideTheLogOrFromNothingIsRefused(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
 
@@ -84,8 +84,8 @@ import TurnLedger
         }
     }
 
-    @Test func aForkKeepsItsParentsTenant() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aForkKeepsItsParentsTenant(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "p", tenant: "acme")
         try await temp.ledger.append([.text("hi")], role: .user, to: "p")

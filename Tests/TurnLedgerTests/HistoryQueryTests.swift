@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct HistoryQueryTests {
-    @Test func asOfASeqGivesTheHistoryExactlyAsItStoodThen() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func asOfASeqGivesTheHistoryExactlyAsItStoodThen(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
         let all = try await temp.ledger.entries(in: "s1")
@@ -25,8 +25,8 @@ import TurnLedger
         }
     }
 
-    @Test func pagesWalkTheLogInWholeTurns() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func pagesWalkTheLogInWholeTurns(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)  // 13 seqs: turns at 3 (2 calls), 8 (2 calls), 11 (1 call)
         let all = try await temp.ledger.entries(in: "s1")
@@ -49,8 +49,8 @@ import TurnLedger
         }
     }
 
-    @Test func aSeqRangeNeverCutsATurn() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aSeqRangeNeverCutsATurn(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
 

@@ -12,8 +12,8 @@ import TurnLedger
         }
     }
 
-    @Test func pagesListNewestActivityFirstWithAStableCursor() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func pagesListNewestActivityFirstWithAStableCursor(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await sessions(7, in: temp.ledger)
 
@@ -32,8 +32,8 @@ import TurnLedger
         #expect(fresh.sessions.first?.lastSeq == 1)
     }
 
-    @Test func filtersByTenantMetadataAndActivityTime() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func filtersByTenantMetadataAndActivityTime(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await sessions(6, in: temp.ledger, tenant: { $0 < 4 ? "acme" : "globex" })
         let all = try await temp.ledger.sessions(matching: SessionQuery())
@@ -72,8 +72,8 @@ import TurnLedger
         #expect(after.lastActivityAt >= summary.lastActivityAt)
     }
 
-    @Test func badQueriesNameTheField() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func badQueriesNameTheField(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
 
         await #expect(throws: LedgerError.invalidInput(field: "cursor", reason: "is not a cursor this store returned"))

@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct UsageAndToolStatsTests {
-    @Test func usageIsStoredWithItsEntryAndTotalledPerSessionAndTenant() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func usageIsStoredWithItsEntryAndTotalledPerSessionAndTenant(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         for (id, tenant) in [("a", "acme"), ("b", "acme"), ("c", "globex")] {
             try await temp.ledger.createSession(id: id, tenant: tenant)
@@ -33,8 +33,8 @@ import TurnLedger
         #expect(try await temp.ledger.usageTotals(tenant: "nobody") == UsageTotals())
     }
 
-    @Test func usageOnAMessageThatIsNotTheModelsOrWithNegativeCountsIsRefused() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func usageOnAMessageThatIsNotTheModelsOrWithNegativeCountsIsRefused(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
 

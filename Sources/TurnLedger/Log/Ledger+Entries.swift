@@ -9,7 +9,12 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
-        if case .postgres(let store) = engine { return try await store.entries(of: sessionID, in: scope) }
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in
+                let session = try await store.session(connection, scope, sessionID, locking: false)
+                return try await store.entries(connection, of: store.lineage(connection, of: session))
+            }
+        }
         return try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }
     }
 
@@ -40,9 +45,7 @@ extension Ledger {
         guard try Rewinds.occur(db, in: lineage, upTo: seqs.upperBound) else {
             return try logEntries(db, lineage, seqs: seqs, limit: limit)
         }
-        let history = Rewinds.history(of: try logEntries(db, lineage, seqs: 1...seqs.upperBound))
-        let inRange = history.drop(while: { $0.seq < seqs.lowerBound }).drop(while: { $0.role == .tool })
-        return Rewinds.messages(inRange, limit: limit)
+        return Rewinds.history(of: try logEntries(db, lineage, seqs: 1...seqs.upperBound), in: seqs, limit: limit)
     }
 
     /// The committed log of a lineage as it is stored, rewind markers included: what a tail

@@ -8,7 +8,15 @@ extension Ledger {
     ///   at `seq` (a turn is committed whole); ``LedgerError/invalidInput(field:reason:)`` when
     ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
-        try await read { db in
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in
+                let session = try await store.session(connection, scope, sessionID, locking: false)
+                let lineage = try await store.lineage(connection, of: session)
+                try await store.requireWholeTurns(connection, lineage, at: seq)
+                return try await store.entries(connection, of: lineage, seqs: 1...seq)
+            }
+        }
+        return try await read { db in
             let session = try scope.session(db, sessionID)
             try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq)
             return try Self.entries(db, in: session, seqs: 1...seq)
@@ -21,7 +29,13 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
-        try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
+        if case .postgres(let store) = engine {
+            return try await store.read { connection in
+                let session = try await store.session(connection, scope, sessionID, locking: false)
+                return try await store.entries(connection, of: store.lineage(connection, of: session), seqs: seqs)
+            }
+        }
+        return try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
     }
 
     /// One page of a session's history (rewinds applied): up to `limit` messages after seq
@@ -48,13 +62,20 @@ extension Ledger {
         guard after >= 0 else {
             throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)")
         }
-        return try await read { db in
-            let session = try scope.session(db, sessionID)
-            var entries = try Self.entries(db, in: session, after: after, limit: limit + 1)
-            let more = entries.filter { $0.role != .tool }.count > limit
-            if more, let extra = entries.lastIndex(where: { $0.role != .tool }) { entries.removeSubrange(extra...) }
-            return EntryPage(entries: entries, nextAfter: more ? entries.last?.seq ?? after : nil)
+        var entries: [Entry]
+        if case .postgres(let store) = engine {
+            entries = try await store.read { connection in
+                let session = try await store.session(connection, scope, sessionID, locking: false)
+                return try await store.entries(connection, in: session, after: after, limit: limit + 1)
+            }
+        } else {
+            entries = try await read { db in
+                try Self.entries(db, in: scope.session(db, sessionID), after: after, limit: limit + 1)
+            }
         }
+        let more = entries.filter { $0.role != .tool }.count > limit
+        if more, let extra = entries.lastIndex(where: { $0.role != .tool }) { entries.removeSubrange(extra...) }
+        return EntryPage(entries: entries, nextAfter: more ? entries.last?.seq ?? after : nil)
     }
 }
 

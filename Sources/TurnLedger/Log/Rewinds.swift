@@ -20,6 +20,13 @@ enum Rewinds {
         return false
     }
 
+    /// The messages of the history of `log` (read from seq 1) with seq in `seqs`, at most `limit`,
+    /// each with its results.
+    static func history(of log: [Entry], in seqs: ClosedRange<Int>, limit: Int?) -> [Entry] {
+        let inRange = history(of: log).drop(while: { $0.seq < seqs.lowerBound }).drop(while: { $0.role == .tool })
+        return messages(inRange, limit: limit)
+    }
+
     /// The history a log reads as after its last item. `log` is in seq order, each assistant entry
     /// followed by its results, markers included; the result holds no marker.
     ///

@@ -25,6 +25,11 @@ extension Ledger {
     ) async throws -> Session {
         try configuration.checkIdentifier(newID, field: "id")
         let encodedMetadata = try JSONColumn.encode(metadata)
+        if case .postgres(let store) = engine {
+            let record = try await store.fork(
+                sessionID, in: scope, at: seq, as: newID, metadata: encodedMetadata, createdAt: Timestamp.now())
+            return try record.session()
+        }
         let session = try await write { db in
             let parentRef = try scope.session(db, sessionID)
             let lineage = try Lineage.of(db, parentRef)
@@ -49,14 +54,7 @@ extension Ledger {
     /// log and no turn is cut after it.
     static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int, field: String = "seq") throws {
         let next = try nextSeq(db, in: lineage.session)
-        guard seq >= 1, seq < next else {
-            throw LedgerError.invalidInput(
-                field: field,
-                reason: next == 1
-                    ? "session '\(lineage.session.id)' has no entries yet"
-                    : "\(seq) is not in the log of session '\(lineage.session.id)', which holds 1...\(next - 1)"
-            )
-        }
+        try requireInLog(lineage, seq, next: next, field: field)
         guard let owner = lineage.owner(of: seq) else { return }
         let turn = try Row.fetchOne(
             db.cachedStatement(
@@ -65,12 +63,25 @@ extension Ledger {
                     WHERE sessionKey = ? AND seq <= ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
                     """),
             arguments: [owner, seq])
-        if let turn {
-            let start: Int = turn[0]
-            let end: Int = turn[1]
-            if seq < end {
-                throw LedgerError.seqInsideTurn(sessionID: lineage.session.id, seq: seq, turn: start...end)
-            }
+        try requireOutside(turn.map { ($0[0], $0[1]) }, lineage, seq)
+    }
+
+    /// Throws unless `seq` is in a log whose next seq is `next`.
+    static func requireInLog(_ lineage: Lineage, _ seq: Int, next: Int, field: String) throws {
+        guard seq >= 1, seq < next else {
+            throw LedgerError.invalidInput(
+                field: field,
+                reason: next == 1
+                    ? "session '\(lineage.session.id)' has no entries yet"
+                    : "\(seq) is not in the log of session '\(lineage.session.id)', which holds 1...\(next - 1)"
+            )
+        }
+    }
+
+    /// Throws when `seq` falls inside `turn` (the seqs of the last turn with calls at or before it).
+    static func requireOutside(_ turn: (start: Int, end: Int)?, _ lineage: Lineage, _ seq: Int) throws {
+        if let turn, seq < turn.end {
+            throw LedgerError.seqInsideTurn(sessionID: lineage.session.id, seq: seq, turn: turn.start...turn.end)
         }
     }
 }

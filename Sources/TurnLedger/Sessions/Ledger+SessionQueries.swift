@@ -22,6 +22,10 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not \(query.limit)")
         }
         let cursor = try query.cursor.map(SessionCursor.init)
+        for key in query.metadata.keys.sorted() where key.isEmpty || key.contains("\"") || key.utf8.contains(0) {
+            throw LedgerError.invalidInput(field: "metadata", reason: "key '\(key)' cannot be matched")
+        }
+        if case .postgres(let store) = engine { return try await store.sessions(matching: query, cursor: cursor, in: scope) }
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let tenant = query.tenant {
@@ -37,9 +41,6 @@ extension Ledger {
             arguments += [Timestamp.format(before)]
         }
         for (key, value) in query.metadata.sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, !key.contains("\""), !key.utf8.contains(0) else {
-                throw LedgerError.invalidInput(field: "metadata", reason: "key '\(key)' cannot be matched")
-            }
             conditions.append("json_extract(s.metadata, ?) IS json_extract(?, '$')")
             arguments += ["$.\"\(key)\"", try JSONColumn.encode(value)]
         }
@@ -89,7 +90,10 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func usageTotals(in sessionID: String) async throws -> UsageTotals {
-        try await read { db in
+        if case .postgres(let store) = engine {
+            return try await store.usageTotals(in: scope, session: sessionID, tenant: nil)
+        }
+        return try await read { db in
             try Self.usageTotals(db, sql: "WHERE sessionKey = ?", arguments: [scope.session(db, sessionID).key])
         }
     }
@@ -97,6 +101,7 @@ extension Ledger {
     /// The token usage of every session of a tenant (nil: the sessions without a tenant).
     public func usageTotals(tenant: String?) async throws -> UsageTotals {
         try scope.requireReaches(tenant: tenant)
+        if case .postgres(let store) = engine { return try await store.usageTotals(in: scope, session: nil, tenant: tenant) }
         return try await read { db in
             try Self.usageTotals(
                 db, sql: "WHERE sessionKey IN (SELECT key FROM session WHERE tenant IS ?)", arguments: [tenant])

@@ -51,6 +51,7 @@ extension Ledger {
 
     /// Every session in the ledger's scope, newest first.
     public func listSessions() async throws -> [Session] {
+        if case .postgres(let store) = engine { return try await store.listSessions(in: scope) }
         let filter = scope.sessionFilter
         return try await read { db in
             try SessionRecord.fetchAll(

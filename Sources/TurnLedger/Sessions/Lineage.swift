@@ -18,9 +18,8 @@ struct Lineage {
 
     /// The lineage of a session; throws ``LedgerError/sessionNotFound(_:)``.
     static func of(_ db: Database, _ session: SessionRef) throws -> Lineage {
-        var segments: [Segment] = []
+        var ancestry: [(key: Int64, parentSeq: Int?)] = []
         var current: Int64? = session.key
-        var upper = Int.max
         while let key = current {
             guard
                 let row = try Row.fetchOne(
@@ -30,13 +29,10 @@ struct Lineage {
                 if key == session.key { throw LedgerError.sessionNotFound(session.id) }
                 break  // a parent removed behind the store's back: the history stops here
             }
-            let parentSeq: Int? = row[1]
-            let lower = (parentSeq ?? 0) + 1
-            if lower <= upper { segments.insert(Segment(owner: key, seqs: lower...upper), at: 0) }
-            upper = min(upper, lower - 1)
+            ancestry.append((key, row[1]))
             current = row[0]
         }
-        return Lineage(session: session, segments: segments)
+        return Lineage(session, ancestry: ancestry)
     }
 
     /// The segments clipped to `seqs`, dropping the empty ones.
@@ -69,5 +65,20 @@ struct Lineage {
                 """,
             arguments: filter.arguments
         ).map { SessionRef(key: $0[0], id: try $0.text(at: 1)) }
+    }
+}
+
+extension Lineage {
+    /// The lineage of `session` from its ancestry, as either engine reads it: the session's key
+    /// and fork point, then its parent's, and so on up to a session that is no fork.
+    init(_ session: SessionRef, ancestry: [(key: Int64, parentSeq: Int?)]) {
+        var segments: [Segment] = []
+        var upper = Int.max
+        for (key, parentSeq) in ancestry {
+            let lower = (parentSeq ?? 0) + 1
+            if lower <= upper { segments.insert(Segment(owner: key, seqs: lower...upper), at: 0) }
+            upper = min(upper, lower - 1)
+        }
+        self.init(session: session, segments: segments)
     }
 }

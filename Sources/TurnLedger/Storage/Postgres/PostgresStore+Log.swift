@@ -77,41 +77,6 @@ extension PostgresStore {
         return Dictionary(try rows.map(UsageRecord.usage), uniquingKeysWith: { first, _ in first })
     }
 
-    /// A session's history, read in one snapshot: its committed log with every rewind applied.
-    func entries(of sessionID: String, in scope: TenantScope) async throws -> [Entry] {
-        try await read { connection in
-            let session = try await self.session(connection, scope, sessionID, locking: false)
-            let log = try await self.log(connection, of: session)
-            return log.contains { $0.rewindsTo != nil } ? Rewinds.history(of: log) : log
-        }
-    }
-
-    /// A session's committed log as stored, rewind markers included.
-    private func log(_ connection: PostgresConnection, of session: SessionRef) async throws -> [Entry] {
-        let messages = try await connection.rows(
-            "SELECT \(unescaped: EntryRecord.postgresColumns) FROM entry WHERE sessionKey = \(session.key) ORDER BY seq",
-            logger: logger
-        ).map { try EntryRecord($0).entry(calls: [], in: session.id) }
-        let calls = try await connection.rows(
-            """
-            SELECT \(unescaped: ToolCallRecord.postgresColumns) FROM toolCall
-            WHERE sessionKey = \(session.key) ORDER BY turnSeq, position
-            """, logger: logger
-        ).map(ToolCallRecord.init)
-        var results: [Int: [Entry]] = [:]
-        for row in try await connection.rows(
-            """
-            SELECT \(unescaped: ToolResultRecord.postgresColumns) FROM toolResult
-            WHERE sessionKey = \(session.key) ORDER BY turnSeq, position
-            """, logger: logger)
-        {
-            let record = try ToolResultRecord(row)
-            results[record.turnSeq, default: []].append(try record.entry(in: session.id))
-        }
-        let usages = try await usages(connection, of: session.key, seqs: 1...Int.max)
-        return Ledger.log(messages, calls: calls, results: results, usages: usages)
-    }
-
     /// Hashes `items`, the rows the write just inserted in seq order, after the chain's head, and
     /// stores their search rows: the same canonical bytes as on SQLite (docs/schema.md).
     func extendLog(_ connection: PostgresConnection, _ session: SessionRef, with items: [LogItem]) async throws {

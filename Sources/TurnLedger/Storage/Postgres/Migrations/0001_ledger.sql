@@ -10,14 +10,15 @@
 
 CREATE TABLE session (
     key bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id text NOT NULL CHECK (length(id) > 0),
-    tenant text CHECK (tenant IS NULL OR length(tenant) > 0),
+    -- Byte order (COLLATE "C"), as SQLite compares text: lists and their cursors order the same.
+    id text COLLATE "C" NOT NULL CHECK (length(id) > 0),
+    tenant text COLLATE "C" CHECK (tenant IS NULL OR length(tenant) > 0),
     metadata json NOT NULL DEFAULT '{}' CHECK (json_typeof(metadata) = 'object'),
     createdAt text NOT NULL,
     -- A fork continues its parent's history after (parentKey, parentSeq).
     parentKey bigint REFERENCES session(key),
     parentSeq bigint CHECK (parentSeq >= 1),
-    lastActivityAt text,
+    lastActivityAt text COLLATE "C",
     CHECK ((parentKey IS NULL) = (parentSeq IS NULL))
 );
 -- A session is named by its tenant and its id.
