@@ -34,8 +34,8 @@ import TurnLedger
         #expect(try await temp.ledger.verify().problems == [])
     }
 
-    @Test func aForkOfAForkInheritsBothPrefixes() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aForkOfAForkInheritsBothPrefixes(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)  // 13 seqs
         try await temp.ledger.fork("s1", at: 6, as: "a")

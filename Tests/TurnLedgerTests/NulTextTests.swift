@@ -24,8 +24,8 @@ import TurnLedger
 
     /// Found by the fuzz test: SQLite's length() stops at a NUL, so the schema's CHECK saw an
     /// id that begins with one as empty and the raw constraint error reached the caller.
-    @Test func aCallIdOrToolNameThatBeginsWithNULIsRefusedNamingTheField() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aCallIdOrToolNameThatBeginsWithNULIsRefusedNamingTheField(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         await #expect(

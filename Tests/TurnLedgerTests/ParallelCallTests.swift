@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct ParallelCallTests {
-    @Test func aPermanentErrorBesideASuccessIsStoredAndCommitsInCallOrder() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aPermanentErrorBesideASuccessIsStoredAndCommitsInCallOrder(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -112,8 +112,8 @@ import TurnLedger
         #expect(result.outcome == .success)
     }
 
-    @Test func theSameResultAgainIsARetryThatReturnsTheFirstBeforeAndAfterTheCommit() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theSameResultAgainIsARetryThatReturnsTheFirstBeforeAndAfterTheCommit(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
@@ -198,8 +198,8 @@ import TurnLedger
         await #expect(throws: LedgerError.noOpenTurn(sessionID: "s1")) { try await ledger.cancelTurn(in: "s1") }
     }
 
-    @Test func theSameCallIdInTwoTurnsOfOneSessionWorks() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theSameCallIdInTwoTurnsOfOneSessionWorks(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)

@@ -54,8 +54,8 @@ import TurnLedger
         await #expect(throws: LedgerError.sessionNotFound("zz")) { try await ledger.recover(sessionID: "zz") }
     }
 
-    @Test func recoverIdleForLeavesTurnsThatWereWrittenToRecently() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func recoverIdleForLeavesTurnsThatWereWrittenToRecently(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         for id in ["busy", "idle", "fresh"] {

@@ -24,8 +24,8 @@ import TurnLedger
         #expect(Array(stored.toolCalls[0].arguments.utf8) == Array(arguments.utf8))
     }
 
-    @Test func emptyResultsAndNonASCIITextRoundTripByteForByte() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func emptyResultsAndNonASCIITextRoundTripByteForByte(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         let unusual = "セッション/№1 \u{1F600} e\u{301}"  // decomposed é must stay decomposed

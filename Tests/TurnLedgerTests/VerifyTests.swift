@@ -4,8 +4,8 @@ import Testing
 import TurnLedger
 
 @Suite struct VerifyTests {
-    @Test func aLedgerWrittenThroughTheAPIVerifiesClean() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aLedgerWrittenThroughTheAPIVerifiesClean(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia])

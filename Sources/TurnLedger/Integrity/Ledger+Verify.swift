@@ -8,7 +8,8 @@ extension Ledger {
     /// - Returns: A report whose `problems` name each violation; it throws only when the
     ///   database cannot be read at all.
     public func verify() async throws -> VerificationReport {
-        try await read { db in
+        if case .postgres(let store) = engine { return try await store.verify() }
+        return try await read { db in
             var problems: [VerificationReport.Problem] = []
             for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
                 problems.append(.init(check: "integrity", detail: line))

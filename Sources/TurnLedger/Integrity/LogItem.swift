@@ -95,18 +95,20 @@ struct LogItem {
     }
 
     /// The item of a result from the values just inserted, like ``appended(_:parts:usage:calls:)``.
-    static func recorded(_ result: OpenResultRecord, turnSeq: Int, call: ToolCall?, parts: [ContentPart]) -> LogItem {
+    static func recorded(
+        _ result: OpenResultRecord, turnSeq: Int, callId: String?, toolName: String?, parts: [ContentPart]
+    ) -> LogItem {
         let seq = turnSeq + 1 + result.position
         var fields = CanonicalFields(kind: "result")
         fields.append(integer: seq)
-        fields.append(call.map { Data($0.id.utf8) })
+        fields.append(callId.map { Data($0.utf8) })
         fields.append(Data(result.outcome.rawValue.utf8))
         fields.append(Data(result.parts.utf8))
         fields.append(Data(Timestamp.format(result.recordedAt).utf8))
         var docs = [SearchDoc](
             text: parts, sessionKey: result.sessionKey, seq: seq, kind: .result, role: "tool",
             position: result.position)
-        for index in docs.indices { docs[index].toolName = call?.name }
+        for index in docs.indices { docs[index].toolName = toolName }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }
 

@@ -17,6 +17,8 @@ struct EngineLedger {
     let ledger: Ledger
     /// The SQLite file, or the PostgreSQL URL.
     let store: String
+    /// The PostgreSQL database's name.
+    var database: String? = nil
     private let directory: URL?
 
     static func open(_ engine: Engine, configure: (inout LedgerConfiguration) -> Void = { _ in }) async throws
@@ -28,11 +30,12 @@ struct EngineLedger {
             return EngineLedger(engine: engine, ledger: temp.ledger, store: temp.path, directory: temp.directory)
         case .postgres:
             let cluster = try await PostgresCluster.shared()
-            let url = cluster.url(try cluster.createDatabase())
+            let database = try cluster.createDatabase()
+            let url = cluster.url(database)
             var configuration = LedgerConfiguration(path: url)
             configure(&configuration)
             let ledger = try await Ledger.open(configuration: configuration)
-            return EngineLedger(engine: engine, ledger: ledger, store: url, directory: nil)
+            return EngineLedger(engine: engine, ledger: ledger, store: url, database: database, directory: nil)
         }
     }
 

@@ -92,9 +92,15 @@ extension PostgresStore {
                 return
             }
             previous = hash
-        } else if first.seq != 1 {
-            logger.warning("hash chain gap", metadata: ["sessionKey": "\(session.key)", "head": "0"])
-            return
+        } else {
+            // The session's first own row: the chain goes on from the hash its history ends with
+            // at the fork point (genesis for a session that is no fork).
+            let lineage = try await lineage(connection, of: session)
+            guard first.seq == lineage.forkSeq + 1 else {
+                logger.warning("hash chain gap", metadata: ["sessionKey": "\(session.key)", "head": "none"])
+                return
+            }
+            previous = try await hash(connection, of: lineage, at: lineage.forkSeq)
         }
         for item in items {
             previous = LogIndex.chain(previous, item)

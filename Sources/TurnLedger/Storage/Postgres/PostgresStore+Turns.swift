@@ -204,7 +204,9 @@ extension PostgresStore {
                     \(result.parts)::json, \(Timestamp.format(result.recordedAt)))
                 """, logger: logger)
             items.append(
-                LogItem.recorded(result, turnSeq: open.seq, call: call, parts: try PartsCodec.decode(result.parts)))
+                LogItem.recorded(
+                    result, turnSeq: open.seq, callId: call?.id, toolName: call?.name,
+                    parts: try PartsCodec.decode(result.parts)))
         }
         try await extendLog(connection, staged.session, with: items)
         var committed = turn
