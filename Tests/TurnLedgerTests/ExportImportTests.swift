@@ -22,13 +22,16 @@ import TurnLedger
         try await ledger.purge("gone", reason: "test", requestedBy: "me")
     }
 
-    @Test func anExportImportedIntoAnEmptyStoreGivesAnIdenticalStore() async throws {
+    /// Also how a store moves from SQLite to PostgreSQL: the same export bytes come back.
+    @Test(arguments: Engine.allCases) func anExportImportedIntoAnEmptyStoreGivesAnIdenticalStore(_ engine: Engine)
+        async throws
+    {
         let source = try TemporaryLedger()
-        let target = try TemporaryLedger()
+        let target = try await EngineLedger.open(engine)
         defer { source.remove(); target.remove() }
         try await fill(source.ledger)
         let first = source.directory.appendingPathComponent("export.jsonl")
-        let second = target.directory.appendingPathComponent("export.jsonl")
+        let second = source.directory.appendingPathComponent("export-of-the-import.jsonl")
 
         let exported = try await source.ledger.export(to: first)
         let imported = try await target.ledger.importExport(from: first)

@@ -25,6 +25,10 @@ extension Ledger {
     @discardableResult
     public func export(to handle: FileHandle, tenant: String? = nil) async throws -> ExportSummary {
         let exported = try exportScope(tenant)
+        if case .postgres(let store) = engine {
+            var output = ExportWriter(handle: handle)
+            return try await store.export(to: &output, scope: exported)
+        }
         let filter = exported.sessionFilter
         return try await read { db in
             var output = ExportWriter(handle: handle)
@@ -67,63 +71,27 @@ extension Ledger {
                 sql: "SELECT \(SessionRecord.columns), s.lastActivityAt FROM \(SessionRecord.joins) WHERE s.key = ?",
                 arguments: [ref.key])
         else { return }
-        let id = ref.id
         let key = ref.key
-        let session = try SessionRecord(row: row)
-        try output.write(
-            ExportLine.Session(
-                id: session.id, tenant: session.tenant, metadata: session.metadata,
-                createdAt: Timestamp.format(session.createdAt),
-                lastActivityAt: try row.text(at: SessionRecord.columnCount),
-                parent: session.parent.flatMap { parent in
-                    session.parentSeq.map { ExportLine.Parent(session: parent.id, seq: $0) }
-                }))
-        let hashes = Dictionary(
-            uniqueKeysWithValues: try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [key]
-            ).map { row -> (Int, String) in (row[0], (row[1] as Data).hexString) })
-        let calls = Dictionary(
-            grouping: try ToolCallRecord.filter(Column("sessionKey") == key)
-                .order(Column("turnSeq"), Column("position")).fetchAll(db),
-            by: \.turnSeq)
-        let results = Dictionary(
-            grouping: try ToolResultRecord.filter(Column("sessionKey") == key)
-                .order(Column("turnSeq"), Column("position")).fetchAll(db),
-            by: \.turnSeq)
-        let usages = try UsageRecord.usages(db, in: key, seqs: 1...Int.max)
-        for entry in try EntryRecord.filter(Column("sessionKey") == key).order(Column("seq")).fetchAll(db) {
-            try output.write(
-                ExportLine.Entry(
-                    session: id, seq: entry.seq, role: entry.role.rawValue, parts: entry.parts,
-                    createdAt: Timestamp.format(entry.createdAt), idempotencyKey: entry.idempotencyKey,
-                    summarizes: entry.summaryFrom.flatMap { from in entry.summaryTo.map { [from, $0] } },
-                    calls: (calls[entry.seq] ?? []).map {
-                        .init(id: $0.callId, name: $0.name, arguments: $0.arguments)
-                    },
-                    usage: usages[entry.seq], rewindTo: entry.rewindTo, hash: hashes[entry.seq] ?? ""))
-            for result in results[entry.seq] ?? [] {
-                let seq = result.turnSeq + 1 + result.position
-                try output.write(
-                    ExportLine.Result(
-                        session: id, seq: seq, callId: result.callId, outcome: result.outcome.rawValue,
-                        parts: result.parts, recordedAt: Timestamp.format(result.recordedAt),
-                        hash: hashes[seq] ?? ""))
-            }
+        let openTurn = try openTurnRecord(db, in: ref).map { turn in
+            (
+                turn,
+                try OpenCallRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db),
+                try OpenResultRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db)
+            )
         }
-        if let turn = try openTurnRecord(db, in: ref) {
-            let staged = try OpenResultRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db)
-            try output.write(
-                ExportLine.OpenTurn(
-                    session: id, seq: turn.seq, parts: turn.parts, openedAt: Timestamp.format(turn.openedAt),
-                    idempotencyKey: turn.idempotencyKey, usage: try turn.tokenUsage(),
-                    calls: try OpenCallRecord.filter(Column("sessionKey") == key).order(Column("position")).fetchAll(db)
-                        .map { .init(id: $0.callId, name: $0.name, arguments: $0.arguments) },
-                    results: staged.map {
-                        .init(
-                            position: $0.position, outcome: $0.outcome.rawValue, parts: $0.parts,
-                            recordedAt: Timestamp.format($0.recordedAt))
-                    }))
-        }
+        try output.writeSession(
+            try SessionRecord(row: row), lastActivityAt: try row.text(at: SessionRecord.columnCount),
+            entries: try EntryRecord.filter(Column("sessionKey") == key).order(Column("seq")).fetchAll(db),
+            calls: try ToolCallRecord.filter(Column("sessionKey") == key)
+                .order(Column("turnSeq"), Column("position")).fetchAll(db),
+            results: try ToolResultRecord.filter(Column("sessionKey") == key)
+                .order(Column("turnSeq"), Column("position")).fetchAll(db),
+            usages: try UsageRecord.usages(db, in: key, seqs: 1...Int.max),
+            hashes: Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(
+                    db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [key]
+                ).map { row -> (Int, Data) in (row[0], row[1]) }),
+            openTurn: openTurn)
     }
 }
 

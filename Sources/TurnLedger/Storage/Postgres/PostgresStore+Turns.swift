@@ -164,7 +164,7 @@ extension PostgresStore {
 
     /// Moves a fully answered staged turn into the log: results, calls and the assistant entry,
     /// checked against each other at COMMIT, then the staging rows go.
-    private func seal(_ connection: PostgresConnection, _ staged: StagedTurn) async throws -> Turn {
+    func seal(_ connection: PostgresConnection, _ staged: StagedTurn) async throws -> Turn {
         let turn = staged.turn
         let open = staged.record
         let unanswered = turn.unansweredCallIds

@@ -86,17 +86,25 @@ extension PostgresStore {
         return broken
     }
 
-    /// Every session, parents before their forks.
-    func sessionsParentsFirst(_ connection: PostgresConnection) async throws -> [SessionRef] {
-        try await connection.rows(
-            """
-            WITH RECURSIVE depth(key, level) AS (
-                SELECT key, 0 FROM session WHERE parentKey IS NULL
-                UNION ALL SELECT s.key, d.level + 1 FROM session s JOIN depth d ON s.parentKey = d.key)
-            SELECT s.key, s.id FROM depth d JOIN session s ON s.key = d.key
-            ORDER BY d.level, s.createdAt, s.id, s.key
-            """, logger: logger
-        ).map { row in
+    /// Every session (of `scope`), parents before their forks, then by creation time, id and key.
+    func sessionsParentsFirst(_ connection: PostgresConnection, in scope: TenantScope = .all) async throws
+        -> [SessionRef]
+    {
+        let condition: PostgresQuery =
+            switch scope {
+            case .all: "TRUE"
+            case .tenant(let tenant): "s.tenant IS NOT DISTINCT FROM \(tenant)"
+            }
+        let query = PostgresQuery(
+            unsafeSQL: """
+                WITH RECURSIVE depth(key, level) AS (
+                    SELECT key, 0 FROM session WHERE parentKey IS NULL
+                    UNION ALL SELECT s.key, d.level + 1 FROM session s JOIN depth d ON s.parentKey = d.key)
+                SELECT s.key, s.id FROM depth d JOIN session s ON s.key = d.key
+                WHERE \(condition.sql)
+                ORDER BY d.level, s.createdAt, s.id, s.key
+                """, binds: condition.binds)
+        return try await connection.rows(query, logger: logger).map { row in
             let (key, id) = try row.decode((Int64, String).self)
             return SessionRef(key: key, id: id)
         }
