@@ -51,7 +51,8 @@ import TurnLedger
         }
         let hits = try await target.ledger.search(SearchQuery("東京"))
         let sourceHits = try await source.ledger.search(SearchQuery("東京"))
-        #expect(hits.count == 2 && hits == sourceHits)
+        // The same rows on either engine (each ranks and cuts snippets its own way).
+        #expect(hits.count == 2 && Set(hits.map { "\($0.sessionId) \($0.seq)" }) == Set(sourceHits.map { "\($0.sessionId) \($0.seq)" }))
         #expect(try await target.ledger.purgeAudit().map(\.sessionId) == ["gone"])
         // The imported open turn goes on as the original would.
         try await target.ledger.recordResult([.text("-3°C")], for: Fixtures.weather.id, in: "open")

@@ -28,8 +28,8 @@ import TurnLedger
         #expect(leftovers == [0, 0, 0, 0, 0, 0, 0, 0])
     }
 
-    @Test func aSessionWithForksIsPurgedOnlyWithThem() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aSessionWithForksIsPurgedOnlyWithThem(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger, id: "p")
         try await temp.ledger.fork("p", at: 2, as: "f1")

@@ -3,8 +3,8 @@ import Testing
 import TurnLedger
 
 @Suite struct SearchTests {
-    @Test func findsRussianJapaneseAndEnglishTextArgumentsAndResults() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func findsRussianJapaneseAndEnglishTextArgumentsAndResults(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger)
 
@@ -24,8 +24,8 @@ import TurnLedger
         #expect(forbidden.first?.snippet == "HTTP 403 [Forbidden]")
     }
 
-    @Test func filtersBySessionTenantRoleAndTool() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func filtersBySessionTenantRoleAndTool(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.everything(temp.ledger, id: "s1")
         try await temp.ledger.createSession(id: "g1", tenant: "globex")
@@ -43,8 +43,8 @@ import TurnLedger
         #expect(fetches.map(\.kind) == [.arguments])
     }
 
-    @Test func aForkSearchesItsInheritedPrefixButNotItsParentsLaterEntries() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aForkSearchesItsInheritedPrefixButNotItsParentsLaterEntries(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
         try await temp.ledger.fork("s1", at: 5, as: "f")
@@ -56,8 +56,8 @@ import TurnLedger
         #expect(hits.first?.sessionId == "f")
     }
 
-    @Test func onlyCommittedTextIsFoundAndQueriesArePlainWords() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func onlyCommittedTextIsFoundAndQueriesArePlainWords(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.ledger.openTurn(in: "s1", calls: [ToolCall(id: "c", name: "t", arguments: #"{"q":"zebra"}"#)])

@@ -25,6 +25,7 @@ extension Ledger {
         guard (1...1000).contains(query.limit) else {
             throw LedgerError.invalidInput(field: "limit", reason: "must be 1...1000, not \(query.limit)")
         }
+        if case .postgres(let store) = engine { return try await store.search(query, in: scope) }
         return try await read { db in
             var expression = "body : (\(match))"
             var conditions: [String] = []

@@ -26,7 +26,30 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "reason", reason: "a purge needs a reason")
         }
         try configuration.checkIdentifier(requestedBy, field: "requestedBy")
-        let (records, keys) = try await write { db in
+        let records: [PurgeRecord]
+        let keys: [Int64]
+        if case .postgres(let store) = engine {
+            let purged = try await store.purge(
+                sessionID, in: scope, reason: reason, requestedBy: requestedBy, includingForks: includingForks)
+            (records, keys) = (purged.map(\.0), purged.map(\.1.key))
+        } else {
+            (records, keys) = try await sqlitePurge(sessionID, reason: reason, requestedBy: requestedBy, includingForks: includingForks)
+        }
+        for key in keys { feed.announce(key, purged: true) }  // their tails end
+        for record in records {
+            logger.notice(
+                "purged session",
+                metadata: [
+                    "session": "\(record.sessionId)", "rows": "\(record.rowCount)", "by": "\(requestedBy)",
+                ])
+        }
+        return records
+    }
+
+    private func sqlitePurge(_ sessionID: String, reason: String, requestedBy: String, includingForks: Bool)
+        async throws -> ([PurgeRecord], [Int64])
+    {
+        try await write("purge") { db in
             let session = try scope.session(db, sessionID)
             let forks = try Row.fetchAll(
                 db,
@@ -48,19 +71,11 @@ extension Ledger {
             }
             return (records, purged.map(\.key))
         }
-        for key in keys { feed.announce(key, purged: true) }  // their tails end
-        for record in records {
-            logger.notice(
-                "purged session",
-                metadata: [
-                    "session": "\(record.sessionId)", "rows": "\(record.rowCount)", "by": "\(requestedBy)",
-                ])
-        }
-        return records
     }
 
     /// Every purge ever made, oldest first.
     public func purgeAudit() async throws -> [PurgeRecord] {
+        if case .postgres(let store) = engine { return try await store.purgeAudit(in: scope) }
         let filter = scope.sessionFilter
         return try await read { db in
             try Row.fetchAll(

@@ -8,10 +8,7 @@ extension PostgresStore {
         -> SessionPage
     {
         var select = PostgresQuery(unsafeSQL: "")
-        func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String {
-            try select.binds.append(value)
-            return "$\(select.binds.count)"
-        }
+        func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String { try select.bind(value) }
         var conditions: [String] = []
         if let tenant = query.tenant { conditions.append("s.tenant = \(try bind(tenant))") }
         if let since = query.activeSince { conditions.append("s.lastActivityAt >= \(try bind(Timestamp.format(since)))") }
