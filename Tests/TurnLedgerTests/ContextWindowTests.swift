@@ -80,8 +80,8 @@ import TurnLedger
         #expect(try await temp.ledger.entries(in: "s1").count == 10)
     }
 
-    @Test func aSummaryThatSplitsATurnOrReachesPastTheLogIsRefused() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aSummaryThatSplitsATurnOrReachesPastTheLogIsRefused(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)  // turn at 3...5
 

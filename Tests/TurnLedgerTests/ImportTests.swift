@@ -21,8 +21,8 @@ import TurnLedger
         try (JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary).orThrow()
     }
 
-    @Test func theRealFailureIsRefusedNamingBothIdsAndThePositionAndNothingIsWritten() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func theRealFailureIsRefusedNamingBothIdsAndThePositionAndNothingIsWritten(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
 
         await #expect(
@@ -37,8 +37,8 @@ import TurnLedger
         #expect(try await temp.ledger.session("s1") == nil)
     }
 
-    @Test func anOpenAIChatHistoryRoundTripsToAnEquivalentBody() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anOpenAIChatHistoryRoundTripsToAnEquivalentBody(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let history = """
             {"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Погода?"},\
@@ -57,8 +57,8 @@ import TurnLedger
         #expect(try await temp.ledger.verify().isClean)
     }
 
-    @Test func resultsImportedOutOfOrderAreStoredInCallOrder() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func resultsImportedOutOfOrderAreStoredInCallOrder(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let history = """
             [{"role":"user","content":"Go"},{"role":"assistant","content":"","tool_calls":[\
@@ -96,8 +96,8 @@ import TurnLedger
         #expect(try await temp.ledger.session("s1") == nil)
     }
 
-    @Test func anAnthropicHistoryRoundTripsWithThinkingErrorsAndImages() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anAnthropicHistoryRoundTripsWithThinkingErrorsAndImages(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let history = """
             {"system":[{"type":"text","text":"Be brief."}],"messages":[\
@@ -121,8 +121,8 @@ import TurnLedger
         #expect(try object(context.body) == object(history))
     }
 
-    @Test func anAnthropicToolUseWithoutResultsIsRefused() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anAnthropicToolUseWithoutResultsIsRefused(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let history = """
             {"messages":[{"role":"user","content":"Hi"},\
@@ -141,8 +141,8 @@ import TurnLedger
         }
     }
 
-    @Test func anImportIsAllOrNothingAndAppendsAfterAnExistingLog() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anImportIsAllOrNothingAndAppendsAfterAnExistingLog(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         let history = #"[{"role":"assistant","content":"Hello again."},{"role":"user","content":"Hi"}]"#

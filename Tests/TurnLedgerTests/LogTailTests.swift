@@ -14,8 +14,8 @@ import Testing
         return entries
     }
 
-    @Test func aTailHandsOutTheLogThenEachCommitTurnsWhole() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aTailHandsOutTheLogThenEachCommitTurnsWhole(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Scenario.parallelCallsWithAnError(ledger)  // seqs 1...6, the turn at 3...5
@@ -37,8 +37,8 @@ import Testing
         #expect(ledger.feed.watchedCount == 0)  // a stopped tail leaves nothing behind
     }
 
-    @Test func aTailResumedInsideATurnGoesOnWithTheRestOfIt() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aTailResumedInsideATurnGoesOnWithTheRestOfIt(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)
         try await temp.ledger.fork("s1", at: 5, as: "f")
@@ -53,8 +53,8 @@ import Testing
         #expect(try await temp.ledger.entries(in: "s1", after: 2, limit: 1).entries.map(\.seq) == [3, 4, 5])
     }
 
-    @Test func aPurgeEndsTheTailAndAQuietLogSaysSo() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aPurgeEndsTheTailAndAQuietLogSaysSo(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         var events = try await temp.ledger.tail("s1", after: 2, heartbeat: .milliseconds(100))
@@ -68,8 +68,8 @@ import Testing
         #expect(temp.ledger.feed.watchedCount == 0)
     }
 
-    @Test func aTailOfAnUnknownSessionOrAnotherTenantsThrowsBeforeItStarts() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aTailOfAnUnknownSessionOrAnotherTenantsThrowsBeforeItStarts(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "a1", tenant: "acme")
         await #expect(throws: LedgerError.sessionNotFound("nobody")) { try await temp.ledger.tail("nobody", after: 0) }

@@ -86,8 +86,8 @@ import Testing
         }
     }
 
-    @Test func anAssistantMessageFollowedByATurnWithCallsIsOneModelTurnForGemini() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anAssistantMessageFollowedByATurnWithCallsIsOneModelTurnForGemini(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         try await temp.ledger.append([.text("Weather?")], role: .user, to: "s1")

@@ -35,8 +35,8 @@ import TurnLedger
         #expect(problems.contains { $0.check == "hash_chain" && $0.detail.hasSuffix("breaks at seq 7") }, "\(problems)")
     }
 
-    @Test func rewindsNestAsTheRecursiveDefinitionSays() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func rewindsNestAsTheRecursiveDefinitionSays(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1")
         var generator = SystemRandomNumberGenerator()
@@ -138,8 +138,8 @@ import TurnLedger
         _ = try await temp.ledger.context(for: "s1", format: .openAIChat)
     }
 
-    @Test func anOpenTurnIsKeptUnlessTheCallerAsksToDiscardIt() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anOpenTurnIsKeptUnlessTheCallerAsksToDiscardIt(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)  // seqs 1, 2
         try await temp.ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia])
@@ -157,8 +157,8 @@ import TurnLedger
         #expect(try await temp.ledger.verify().problems == [])
     }
 
-    @Test func aRetriedRewindWritesOneMarker() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aRetriedRewindWritesOneMarker(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
 

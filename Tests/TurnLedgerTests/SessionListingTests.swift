@@ -52,8 +52,8 @@ import TurnLedger
         #expect(beforeS2.sessions.map(\.session.id) == ["s1", "s0"])
     }
 
-    @Test func eachSessionShowsItsSizeOpenTurnActivityAndUsage() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func eachSessionShowsItsSizeOpenTurnActivityAndUsage(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Fixtures.startSession("s1", in: temp.ledger)
         try await temp.ledger.openTurn(

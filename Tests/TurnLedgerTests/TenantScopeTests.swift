@@ -6,8 +6,8 @@ import Testing
 
 /// A session is named by (tenant, id): two tenants may each have a session `s1` (migration 0009).
 @Suite struct TenantScopeTests {
-    @Test func twoTenantsEachHaveASessionOfTheSameIdWithItsOwnHistory() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func twoTenantsEachHaveASessionOfTheSameIdWithItsOwnHistory(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let acme = temp.ledger.scoped(to: .tenant("acme"))
         let globex = temp.ledger.scoped(to: .tenant("globex"))
@@ -78,8 +78,8 @@ import Testing
         #expect(try await acme.entries(in: "a1").count == 2)
     }
 
-    @Test func forksAndPurgesStayWithinTheirTenant() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func forksAndPurgesStayWithinTheirTenant(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let acme = temp.ledger.scoped(to: .tenant("acme"))
         let globex = temp.ledger.scoped(to: .tenant("globex"))
@@ -121,8 +121,8 @@ import Testing
         #expect(fork.last?.parts == [.text("globex goes on")])
     }
 
-    @Test func anIdOrASearchWithANULNamesNothingAndSaysSo() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anIdOrASearchWithANULNamesNothingAndSaysSo(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await temp.ledger.createSession(id: "s1", tenant: "acme")
         try await temp.ledger.append([.text("plans")], role: .user, to: "s1")

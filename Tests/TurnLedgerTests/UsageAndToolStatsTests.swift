@@ -52,8 +52,8 @@ import TurnLedger
         #expect(try await temp.ledger.currentTurn(in: "s1") == nil)
     }
 
-    @Test func toolStatsCountOutcomesAndTimeFromCallToResult() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func toolStatsCountOutcomesAndTimeFromCallToResult(_ engine: Engine) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         try await Scenario.parallelCallsWithAnError(temp.ledger)  // fetch: one success, one error
         try await temp.ledger.append([.text("again")], role: .user, to: "s1")

@@ -38,7 +38,21 @@ extension Ledger {
     private func importSteps(_ steps: [ImportedStep], into sessionID: String) async throws -> [Entry] {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
-        let (entries, key) = try await write { db in
+        let entries: [Entry]
+        let key: Int64
+        if case .postgres(let store) = engine {
+            let tenant = try scope.tenantForNewSession(nil)
+            (entries, key) = try await store.importSteps(prepared, into: sessionID, in: scope, creatingIn: tenant)
+        } else {
+            (entries, key) = try await sqliteImport(prepared, into: sessionID)
+        }
+        feed.announce(key)
+        logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
+        return entries
+    }
+
+    private func sqliteImport(_ prepared: [PreparedStep], into sessionID: String) async throws -> ([Entry], Int64) {
+        try await write("importHistory") { db in
             let session: SessionRef
             if let existing = try scope.optionalSession(db, sessionID) {
                 session = existing
@@ -55,12 +69,10 @@ extension Ledger {
             }
             return (try Self.entries(db, in: session).filter { $0.seq >= first }, session.key)
         }
-        feed.announce(key)
-        logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
-        return entries
     }
 
-    private enum PreparedStep {
+    /// A step of an imported history, checked and encoded outside the transaction.
+    enum PreparedStep {
         case message(PendingMessage)
         case turn(
             parts: [ContentPart], encodedParts: String, calls: [ToolCall],

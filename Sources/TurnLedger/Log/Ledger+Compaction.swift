@@ -27,27 +27,41 @@ extension Ledger {
     ) async throws -> Entry {
         let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let (entry, key) = try await write { db in
-            let session = try scope.session(db, sessionID)
-            let next = try Self.nextSeq(db, in: session)
-            guard range.lowerBound >= 1, range.upperBound < next else {
-                throw LedgerError.invalidInput(
-                    field: "covering",
-                    reason: "\(range.lowerBound)...\(range.upperBound) is not in the log, which ends at seq \(next - 1)"
-                )
+        let entry: Entry
+        let key: Int64
+        if case .postgres(let store) = engine {
+            let (appended, session) = try await store.append(
+                message, to: sessionID, in: scope, expectedSeq: nil, idempotencyKey: idempotencyKey)
+            (entry, key) = (appended, session.key)
+        } else {
+            (entry, key) = try await write { db in
+                let session = try scope.session(db, sessionID)
+                try Self.requireSummaryRange(
+                    range, next: Self.nextSeq(db, in: session), split: Self.turnSplit(db, in: session, by: range))
+                return (try Self.append(db, message, to: session, idempotencyKey: idempotencyKey), session.key)
             }
-            if let turn = try Self.turnSplit(db, in: session, by: range) {
-                throw LedgerError.invalidInput(
-                    field: "covering",
-                    reason: "the turn at seq \(turn.lowerBound) spans \(turn.lowerBound)...\(turn.upperBound); "
-                        + "a summary must cover whole turns"
-                )
-            }
-            return (try Self.append(db, message, to: session, idempotencyKey: idempotencyKey), session.key)
         }
         feed.announce(key)
         logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
+    }
+
+    /// Throws unless a summary may cover `range` in a log whose next seq is `next`, where `split`
+    /// is the turn the range starts or ends inside of, if any.
+    static func requireSummaryRange(_ range: ClosedRange<Int>, next: Int, split: ClosedRange<Int>?) throws {
+        guard range.lowerBound >= 1, range.upperBound < next else {
+            throw LedgerError.invalidInput(
+                field: "covering",
+                reason: "\(range.lowerBound)...\(range.upperBound) is not in the log, which ends at seq \(next - 1)"
+            )
+        }
+        if let turn = split {
+            throw LedgerError.invalidInput(
+                field: "covering",
+                reason: "the turn at seq \(turn.lowerBound) spans \(turn.lowerBound)...\(turn.upperBound); "
+                    + "a summary must cover whole turns"
+            )
+        }
     }
 
     /// The seqs of a turn that `range` starts or ends inside of, if any, anywhere in the history

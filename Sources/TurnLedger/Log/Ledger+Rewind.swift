@@ -40,6 +40,13 @@ extension Ledger {
         guard seq >= 0 else { throw LedgerError.invalidInput(field: "to", reason: "must be 0 or more, not \(seq)") }
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
+        if case .postgres(let store) = engine {
+            let (marker, session) = try await store.rewind(
+                sessionID, in: scope, to: seq, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey,
+                discardingOpenTurn: discardingOpenTurn)
+            feed.announce(session.key)
+            return marker
+        }
         let (marker, key) = try await write { db in
             let session = try scope.session(db, sessionID)
             if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
@@ -49,11 +56,9 @@ extension Ledger {
                 return (try original.entry(calls: [], in: sessionID), session.key)
             }
             if discardingOpenTurn { try Self.emptyStaging(db, of: session.key) }
-            try Self.requireNoOpenTurn(db, in: session)
-            let next = try Self.nextSeq(db, in: session)
-            if let expectedSeq, expectedSeq != next {
-                throw LedgerError.seqConflict(sessionID: sessionID, expected: expectedSeq, next: next)
-            }
+            let next = try Self.placement(
+                in: session, next: Self.nextSeq(db, in: session), openTurn: Self.loadOpenTurn(db, in: session),
+                expectedSeq: expectedSeq)
             if seq >= 1 { try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq, field: "to") }
             let record = EntryRecord(
                 sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,

@@ -12,6 +12,9 @@ extension Ledger {
     public func toolStats(tenant: String? = nil, sessionId: String? = nil, since: Date? = nil) async throws
         -> [ToolStats]
     {
+        if case .postgres(let store) = engine {
+            return try await store.toolStats(in: scope, tenant: tenant, sessionId: sessionId, since: since)
+        }
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let tenant {

@@ -12,8 +12,10 @@ public enum TailEvent: Sendable, Hashable {
 }
 
 /// A live tail of one session's log: the committed entries after a seq, then each new one as it
-/// is committed. It waits for the writer's announcement of a commit; it never polls. Iterate it
-/// once; ``stop()`` ends it (as does cancelling the task that iterates it).
+/// is committed. It waits for the writer's announcement of a commit; on SQLite it never polls.
+/// On PostgreSQL, where other services write too, it also reads again every second
+/// (``Ledger/tailPollInterval``). Iterate it once; ``stop()`` ends it (as does cancelling the task
+/// that iterates it).
 public struct LogTail: AsyncSequence, Sendable {
     public typealias Element = TailEvent
     public typealias AsyncIterator = AsyncThrowingStream<TailEvent, any Error>.Iterator
@@ -44,7 +46,14 @@ extension Ledger {
         -> LogTail
     {
         guard seq >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(seq)") }
-        let session = try await read { db in try scope.session(db, sessionID) }
+        let session: SessionRef
+        if case .postgres(let store) = engine {
+            session = try await store.read { connection in
+                try await store.session(connection, scope, sessionID, locking: false)
+            }
+        } else {
+            session = try await read { db in try scope.session(db, sessionID) }
+        }
         let (stream, continuation) = AsyncThrowingStream<TailEvent, any Error>.makeStream()
         let feed = self.feed
         feed.watch(session.key)  // before the first read: no commit after it goes unannounced
@@ -52,16 +61,22 @@ extension Ledger {
             defer { feed.unwatch(session.key) }
             var sent = seq
             do {
+                let clock = ContinuousClock()
+                var lastEvent = clock.now
                 while !Task.isCancelled {
                     let (version, purged) = feed.state(session.key)
                     if purged { throw LedgerError.sessionNotFound(session.id) }
-                    let after = sent
-                    for entry in try await read(#function, { db in try Self.entries(db, in: session, after: after, log: true) }) {
+                    for entry in try await logEntries(of: session, after: sent) {
                         continuation.yield(.entry(entry))
                         sent = entry.seq
+                        lastEvent = clock.now
                     }
-                    if await !feed.wait(session.key, beyond: version, timeout: heartbeat), !Task.isCancelled {
+                    let wait = min(heartbeat - (clock.now - lastEvent), Self.tailPollInterval(engine) ?? heartbeat)
+                    if await !feed.wait(session.key, beyond: version, timeout: max(wait, .zero)), !Task.isCancelled,
+                        clock.now - lastEvent >= heartbeat
+                    {
                         continuation.yield(.quiet)
+                        lastEvent = clock.now
                     }
                 }
                 continuation.finish()
@@ -74,5 +89,20 @@ extension Ledger {
         }
         continuation.onTermination = { _ in producer.cancel() }
         return LogTail(stream: stream, producer: producer)
+    }
+}
+
+extension Ledger {
+    /// How often a tail reads again without an announcement: never on SQLite (every writer of the
+    /// file announces, or the heartbeat's read finds its rows), each second on PostgreSQL, where
+    /// other services' commits are not announced in this process (`LISTEN`/`NOTIFY` would).
+    static func tailPollInterval(_ engine: StorageEngine) -> Duration? {
+        if case .postgres = engine { .seconds(1) } else { nil }
+    }
+
+    /// The session's committed log after `seq`, as a tail hands it out: rewind markers included.
+    func logEntries(of session: SessionRef, after seq: Int) async throws -> [Entry] {
+        if case .postgres(let store) = engine { return try await store.tailEntries(of: session, after: seq) }
+        return try await read("tail") { db in try Self.entries(db, in: session, after: seq, log: true) }
     }
 }

@@ -55,6 +55,16 @@ extension PostgresStore {
         return read.filter { $0.seq > seq }
     }
 
+    /// What a tail reads: the log after `seq`, rewind markers included. A session purged since
+    /// (by any service) is ``LedgerError/sessionNotFound(_:)``, which ends the tail.
+    func tailEntries(of session: SessionRef, after seq: Int) async throws -> [Entry] {
+        try await read { connection in
+            guard try await connection.firstRow("SELECT 1 FROM session WHERE key = \(session.key)", logger: logger) != nil
+            else { throw LedgerError.sessionNotFound(session.id) }
+            return try await entries(connection, in: session, after: seq, limit: nil, log: true)
+        }
+    }
+
     /// Throws unless the history of `lineage` stood at `seq` at some moment.
     func requireWholeTurns(_ connection: PostgresConnection, _ lineage: Lineage, at seq: Int, field: String = "seq")
         async throws

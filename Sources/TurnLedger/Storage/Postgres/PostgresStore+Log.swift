@@ -12,28 +12,44 @@ extension PostgresStore {
         if let idempotencyKey { try Self.requireNoNUL(idempotencyKey, field: "idempotencyKey") }
         return try await write { connection in
             let session = try await self.session(connection, scope, sessionID, locking: true)
-            if let idempotencyKey, let original = try await entryRecord(connection, in: session, idempotencyKey: idempotencyKey) {
-                guard original.holds(message) else {
-                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-                }
-                var entry = try original.entry(calls: [], in: sessionID)
-                entry.usage = try await usages(connection, of: session.key, seqs: original.seq...original.seq)[original.seq]
-                return (entry, session)
-            }
-            let next = try Ledger.placement(
-                in: session, next: try await nextSeq(connection, in: session),
-                openTurn: try await openTurn(connection, in: session), expectedSeq: expectedSeq)
-            let record = EntryRecord(
-                sessionKey: session.key, seq: next, role: message.role, parts: message.encodedParts, callCount: 0,
-                idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), summaryFrom: message.summarizes?.lowerBound,
-                summaryTo: message.summarizes?.upperBound)
-            try await insert(record, usage: message.usage, connection)
-            try await extendLog(
-                connection, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
-            var entry = try record.entry(calls: [], in: sessionID)
-            entry.usage = message.usage
-            return (entry, session)
+            return (
+                try await append(message, to: session, connection, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey),
+                session
+            )
         }
+    }
+
+    /// Appends inside the caller's transaction, its session locked.
+    func append(
+        _ message: Ledger.PendingMessage, to session: SessionRef, _ connection: PostgresConnection,
+        expectedSeq: Int? = nil, idempotencyKey: String? = nil
+    ) async throws -> Entry {
+        let sessionID = session.id
+        if let range = message.summarizes {
+            try Ledger.requireSummaryRange(
+                range, next: try await nextSeq(connection, in: session),
+                split: try await turnSplit(connection, in: session, by: range))
+        }
+        if let idempotencyKey, let original = try await entryRecord(connection, in: session, idempotencyKey: idempotencyKey) {
+            guard original.holds(message) else {
+                throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+            }
+            var entry = try original.entry(calls: [], in: sessionID)
+            entry.usage = try await usages(connection, of: session.key, seqs: original.seq...original.seq)[original.seq]
+            return entry
+        }
+        let next = try Ledger.placement(
+            in: session, next: try await nextSeq(connection, in: session),
+            openTurn: try await openTurn(connection, in: session), expectedSeq: expectedSeq)
+        let record = EntryRecord(
+            sessionKey: session.key, seq: next, role: message.role, parts: message.encodedParts, callCount: 0,
+            idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), summaryFrom: message.summarizes?.lowerBound,
+            summaryTo: message.summarizes?.upperBound)
+        try await insert(record, usage: message.usage, connection)
+        try await extendLog(connection, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
+        var entry = try record.entry(calls: [], in: sessionID)
+        entry.usage = message.usage
+        return entry
     }
 
     func insert(_ record: EntryRecord, usage: TokenUsage?, _ connection: PostgresConnection) async throws {

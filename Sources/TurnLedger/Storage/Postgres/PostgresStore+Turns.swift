@@ -11,44 +11,55 @@ extension PostgresStore {
         if let idempotencyKey { try Self.requireNoNUL(idempotencyKey, field: "idempotencyKey") }
         return try await write { connection in
             let session = try await self.session(connection, scope, sessionID, locking: true)
-            let open = try await openTurn(connection, in: session)
-            if let idempotencyKey {
-                let original: Turn?
-                if let open, try await openTurnRecord(connection, in: session)?.idempotencyKey == idempotencyKey {
-                    original = open
-                } else if let entry = try await entryRecord(connection, in: session, idempotencyKey: idempotencyKey) {
-                    original = try await committedTurn(connection, entry, in: session)
-                } else {
-                    original = nil
-                }
-                if let original {
-                    guard original.parts == parts, original.calls == calls else {
-                        throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-                    }
-                    return original
-                }
+            return try await openTurn(
+                in: session, connection, parts: parts, encodedParts: encodedParts, calls: calls,
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
+        }
+    }
+
+    /// Opens a turn inside the caller's transaction, its session locked.
+    func openTurn(
+        in session: SessionRef, _ connection: PostgresConnection, parts: [ContentPart], encodedParts: String,
+        calls: [ToolCall], expectedSeq: Int? = nil, idempotencyKey: String? = nil, usage: TokenUsage? = nil
+    ) async throws -> Turn {
+        let sessionID = session.id
+        let open = try await openTurn(connection, in: session)
+        if let idempotencyKey {
+            let original: Turn?
+            if let open, try await openTurnRecord(connection, in: session)?.idempotencyKey == idempotencyKey {
+                original = open
+            } else if let entry = try await entryRecord(connection, in: session, idempotencyKey: idempotencyKey) {
+                original = try await committedTurn(connection, entry, in: session)
+            } else {
+                original = nil
             }
-            let next = try Ledger.placement(
-                in: session, next: try await nextSeq(connection, in: session), openTurn: open, expectedSeq: expectedSeq)
-            let openedAt = Timestamp.now()
+            if let original {
+                guard original.parts == parts, original.calls == calls else {
+                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+                }
+                return original
+            }
+        }
+        let next = try Ledger.placement(
+            in: session, next: try await nextSeq(connection, in: session), openTurn: open, expectedSeq: expectedSeq)
+        let openedAt = Timestamp.now()
+        try await connection.query(
+            """
+            INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt, usage)
+            VALUES (\(session.key), \(next), \(encodedParts)::json, \(calls.count), \(idempotencyKey),
+                \(Timestamp.format(openedAt)), \(try usage.map(JSONColumn.encode))::json)
+            """, logger: logger)
+        for (position, call) in calls.enumerated() {
             try await connection.query(
                 """
-                INSERT INTO openTurn (sessionKey, seq, parts, callCount, idempotencyKey, openedAt, usage)
-                VALUES (\(session.key), \(next), \(encodedParts)::json, \(calls.count), \(idempotencyKey),
-                    \(Timestamp.format(openedAt)), \(try usage.map(JSONColumn.encode))::json)
+                INSERT INTO openCall (sessionKey, position, callId, name, arguments)
+                VALUES (\(session.key), \(position), \(call.id.postgresBytes), \(call.name.postgresBytes),
+                    \(call.arguments.postgresBytes))
                 """, logger: logger)
-            for (position, call) in calls.enumerated() {
-                try await connection.query(
-                    """
-                    INSERT INTO openCall (sessionKey, position, callId, name, arguments)
-                    VALUES (\(session.key), \(position), \(call.id.postgresBytes), \(call.name.postgresBytes),
-                        \(call.arguments.postgresBytes))
-                    """, logger: logger)
-            }
-            return Turn(
-                sessionId: sessionID, seq: next, parts: parts, calls: calls, results: [], openedAt: openedAt,
-                isCommitted: false, usage: usage)
         }
+        return Turn(
+            sessionId: sessionID, seq: next, parts: parts, calls: calls, results: [], openedAt: openedAt,
+            isCommitted: false, usage: usage)
     }
 
     /// Records one result of a session's open turn in one transaction.
@@ -58,45 +69,55 @@ extension PostgresStore {
     ) async throws -> ToolResult {
         try await write { connection in
             let session = try await self.session(connection, scope, sessionID, locking: true)
-            guard
-                let position = try await connection.firstRow(
-                    "SELECT position FROM openCall WHERE sessionKey = \(session.key) AND callId = \(callID.postgresBytes)",
-                    logger: logger
-                ).map({ try $0.decode(Int.self) })
-            else {
-                guard try await openTurnRecord(connection, in: session) != nil else {
-                    // A retry whose first attempt landed, and whose turn was committed since.
-                    if let landed = try await landedResult(connection, in: session, for: callID),
-                        landed.outcome == outcome, landed.parts == encodedParts
-                    {
-                        return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: landed.recordedAt)
-                    }
-                    throw LedgerError.noOpenTurn(sessionID: sessionID)
-                }
-                throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
-            }
-            let recordedAt = Timestamp.now()
-            let inserted = try await connection.firstRow(
-                """
-                INSERT INTO openResult (sessionKey, position, outcome, parts, recordedAt)
-                VALUES (\(session.key), \(position), \(outcome.rawValue), \(encodedParts)::json, \(Timestamp.format(recordedAt)))
-                ON CONFLICT (sessionKey, position) DO NOTHING RETURNING position
-                """, logger: logger)
-            if inserted == nil {
-                // The same result again is a retry of a write that landed: it returns the first.
-                let stored = try await connection.firstRow(
-                    """
-                    SELECT \(unescaped: OpenResultRecord.postgresColumns) FROM openResult
-                    WHERE sessionKey = \(session.key) AND position = \(position)
-                    """, logger: logger
-                ).map(OpenResultRecord.init)
-                guard let stored, stored.outcome == outcome, stored.parts == encodedParts else {
-                    throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
-                }
-                return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: stored.recordedAt)
-            }
-            return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: recordedAt)
+            return try await recordResult(
+                parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: session, connection)
         }
+    }
+
+    /// Records a result inside the caller's transaction, its session locked.
+    func recordResult(
+        _ parts: [ContentPart], encodedParts: String, outcome: ToolOutcome, for callID: String, in session: SessionRef,
+        _ connection: PostgresConnection
+    ) async throws -> ToolResult {
+        let sessionID = session.id
+        guard
+            let position = try await connection.firstRow(
+                "SELECT position FROM openCall WHERE sessionKey = \(session.key) AND callId = \(callID.postgresBytes)",
+                logger: logger
+            ).map({ try $0.decode(Int.self) })
+        else {
+            guard try await openTurnRecord(connection, in: session) != nil else {
+                // A retry whose first attempt landed, and whose turn was committed since.
+                if let landed = try await landedResult(connection, in: session, for: callID),
+                    landed.outcome == outcome, landed.parts == encodedParts
+                {
+                    return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: landed.recordedAt)
+                }
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
+            }
+            throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
+        }
+        let recordedAt = Timestamp.now()
+        let inserted = try await connection.firstRow(
+            """
+            INSERT INTO openResult (sessionKey, position, outcome, parts, recordedAt)
+            VALUES (\(session.key), \(position), \(outcome.rawValue), \(encodedParts)::json, \(Timestamp.format(recordedAt)))
+            ON CONFLICT (sessionKey, position) DO NOTHING RETURNING position
+            """, logger: logger)
+        if inserted == nil {
+            // The same result again is a retry of a write that landed: it returns the first.
+            let stored = try await connection.firstRow(
+                """
+                SELECT \(unescaped: OpenResultRecord.postgresColumns) FROM openResult
+                WHERE sessionKey = \(session.key) AND position = \(position)
+                """, logger: logger
+            ).map(OpenResultRecord.init)
+            guard let stored, stored.outcome == outcome, stored.parts == encodedParts else {
+                throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
+            }
+            return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: stored.recordedAt)
+        }
+        return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: recordedAt)
     }
 
     /// The result for `callID` in the session's newest committed turn with calls, if any.
