@@ -35,6 +35,7 @@ struct TurnLedgerCommand: AsyncParsableCommand {
             BenchCommand.self,
             LoadCommand.self,
             ScaleBenchCommand.self,
+            ScaleOutCommand.self,
         ]
     )
 }
