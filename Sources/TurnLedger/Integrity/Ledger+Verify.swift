@@ -38,27 +38,15 @@ extension Ledger {
         for session in try Lineage.sessionsParentsFirst(db) {
             let id = session.id
             let lineage = try Lineage.of(db, session)
-            var previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
+            let previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
             var stored: [Int: Data] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [session.key])
             {
                 stored[row[0]] = row[1]
             }
-            var firstBroken: Int?
-            var seen = Set<Int>()
-            for item in try LogItem.read(db, of: session.key, after: lineage.forkSeq) {
-                seen.insert(item.seq)
-                previous = LogIndex.chain(previous, item)
-                if stored[item.seq] != previous {
-                    firstBroken = item.seq
-                    break
-                }
-            }
-            if let orphan = stored.keys.filter({ !seen.contains($0) }).min(), orphan < firstBroken ?? Int.max {
-                firstBroken = orphan
-            }
-            if let firstBroken {
+            let items = try LogItem.read(db, of: session.key, after: lineage.forkSeq)
+            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) {
                 broken.append("session '\(id)': the hash chain breaks at seq \(firstBroken)")
             }
         }

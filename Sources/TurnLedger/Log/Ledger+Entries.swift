@@ -10,9 +10,8 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String) async throws -> [Entry] {
         if case .postgres(let store) = engine {
-            return try await store.read { connection in
-                let session = try await store.session(connection, scope, sessionID, locking: false)
-                return try await store.entries(connection, of: store.lineage(connection, of: session))
+            return try await store.read(session: sessionID, in: scope) { connection, session in
+                try await store.entries(connection, of: store.lineage(connection, of: session))
             }
         }
         return try await read { db in try Self.entries(db, in: scope.session(db, sessionID)) }

@@ -9,8 +9,7 @@ extension Ledger {
     ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
         if case .postgres(let store) = engine {
-            return try await store.read { connection in
-                let session = try await store.session(connection, scope, sessionID, locking: false)
+            return try await store.read(session: sessionID, in: scope) { connection, session in
                 let lineage = try await store.lineage(connection, of: session)
                 try await store.requireWholeTurns(connection, lineage, at: seq)
                 return try await store.entries(connection, of: lineage, seqs: 1...seq)
@@ -30,9 +29,8 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
         if case .postgres(let store) = engine {
-            return try await store.read { connection in
-                let session = try await store.session(connection, scope, sessionID, locking: false)
-                return try await store.entries(connection, of: store.lineage(connection, of: session), seqs: seqs)
+            return try await store.read(session: sessionID, in: scope) { connection, session in
+                try await store.entries(connection, of: store.lineage(connection, of: session), seqs: seqs)
             }
         }
         return try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
@@ -64,9 +62,8 @@ extension Ledger {
         }
         var entries: [Entry]
         if case .postgres(let store) = engine {
-            entries = try await store.read { connection in
-                let session = try await store.session(connection, scope, sessionID, locking: false)
-                return try await store.entries(connection, in: session, after: after, limit: limit + 1)
+            entries = try await store.read(session: sessionID, in: scope) { connection, session in
+                try await store.entries(connection, in: session, after: after, limit: limit + 1)
             }
         } else {
             entries = try await read { db in

@@ -67,8 +67,8 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func nextSeq(in sessionID: String) async throws -> Int {
         if case .postgres(let store) = engine {
-            return try await store.read { connection in
-                try await store.nextSeq(connection, in: store.session(connection, scope, sessionID, locking: false))
+            return try await store.read(session: sessionID, in: scope) { connection, session in
+                try await store.nextSeq(connection, in: session)
             }
         }
         return try await read { db in try Self.nextSeq(db, in: scope.session(db, sessionID)) }

@@ -72,8 +72,8 @@ extension Ledger {
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func currentTurn(in sessionID: String) async throws -> Turn? {
         if case .postgres(let store) = engine {
-            return try await store.read { connection in
-                try await store.openTurn(connection, in: store.session(connection, scope, sessionID, locking: false))
+            return try await store.read(session: sessionID, in: scope) { connection, session in
+                try await store.openTurn(connection, in: session)
             }
         }
         return try await read { db in

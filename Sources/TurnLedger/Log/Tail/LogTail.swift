@@ -48,9 +48,7 @@ extension Ledger {
         guard seq >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(seq)") }
         let session: SessionRef
         if case .postgres(let store) = engine {
-            session = try await store.read { connection in
-                try await store.session(connection, scope, sessionID, locking: false)
-            }
+            session = try await store.read(session: sessionID, in: scope) { _, session in session }
         } else {
             session = try await read { db in try scope.session(db, sessionID) }
         }

@@ -11,11 +11,7 @@ extension PostgresStore {
             try writer.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
             let sessions = try await sessionsParentsFirst(connection, in: scope)
             for session in sessions { try await exportSession(connection, session, to: &writer) }
-            let condition: PostgresQuery =
-                switch scope {
-                case .all: "TRUE"
-                case .tenant(let tenant): "tenant IS NOT DISTINCT FROM \(tenant)"
-                }
+            let condition = try scope.postgresCondition(on: "tenant")
             for row in try await connection.rows(
                 PostgresQuery(
                     unsafeSQL: """

@@ -70,11 +70,7 @@ extension PostgresStore {
     /// Every purge of the sessions in `scope`, oldest first.
     func purgeAudit(in scope: TenantScope) async throws -> [PurgeRecord] {
         try await read { connection in
-            let condition: PostgresQuery =
-                switch scope {
-                case .all: "TRUE"
-                case .tenant(let tenant): "tenant IS NOT DISTINCT FROM \(tenant)"
-                }
+            let condition = try scope.postgresCondition(on: "tenant")
             return try await connection.rows(
                 PostgresQuery(
                     unsafeSQL: """

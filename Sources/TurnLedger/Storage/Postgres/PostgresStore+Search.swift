@@ -26,9 +26,7 @@ extension PostgresStore {
                 conditions.append("(" + (segments.isEmpty ? ["FALSE"] : segments).joined(separator: " OR ") + ")")
             }
             if let tenant = query.tenant { conditions.append("s.tenant = \(try select.bind(tenant))") }
-            if case .tenant(let tenant) = scope {
-                conditions.append(tenant == nil ? "s.tenant IS NULL" : "s.tenant = \(try select.bind(tenant ?? ""))")
-            }
+            if let scoped = try scope.postgresCondition(on: "s.tenant", binding: &select) { conditions.append(scoped) }
             if !query.roles.isEmpty {
                 let roles = try query.roles.map(\.rawValue).sorted().map { try select.bind($0) }
                 conditions.append("d.role IN (\(roles.joined(separator: ", ")))")

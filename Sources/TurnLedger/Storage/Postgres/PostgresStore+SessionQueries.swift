@@ -22,9 +22,7 @@ extension PostgresStore {
         if let cursor {
             conditions.append("(s.lastActivityAt, s.id) < (\(try bind(cursor.lastActivityAt)), \(try bind(cursor.id)))")
         }
-        if case .tenant(let tenant) = scope {
-            if let tenant { conditions.append("s.tenant = \(try bind(tenant))") } else { conditions.append("s.tenant IS NULL") }
-        }
+        if let scoped = try scope.postgresCondition(on: "s.tenant", binding: &select) { conditions.append(scoped) }
         select.sql = """
             SELECT s.key, s.id, s.tenant, s.metadata::text, s.createdAt, s.parentKey, p.id, s.parentSeq,
                 s.lastActivityAt, (SELECT seq FROM sessionNextSeq WHERE sessionKey = s.key) - 1,
@@ -61,11 +59,7 @@ extension PostgresStore {
     /// Every session in `scope`, newest first.
     func listSessions(in scope: TenantScope) async throws -> [Session] {
         try await read { connection in
-            let condition: PostgresQuery =
-                switch scope {
-                case .all: "TRUE"
-                case .tenant(let tenant): "s.tenant IS NOT DISTINCT FROM \(tenant)"
-                }
+            let condition = try scope.postgresCondition(on: "s.tenant")
             let query = PostgresQuery(
                 unsafeSQL: """
                     SELECT s.id, s.tenant, s.metadata::text, s.createdAt, s.parentKey, p.id, s.parentSeq
@@ -92,8 +86,12 @@ extension PostgresStore {
                 let key = try await session(connection, scope, sessionID, locking: false).key
                 return try await usageTotals(connection, "WHERE sessionKey = \(key)")
             }
+            let condition = try TenantScope.tenant(tenant).postgresCondition(on: "tenant")
             return try await usageTotals(
-                connection, "WHERE sessionKey IN (SELECT key FROM session WHERE tenant IS NOT DISTINCT FROM \(tenant))")
+                connection,
+                PostgresQuery(
+                    unsafeSQL: "WHERE sessionKey IN (SELECT key FROM session WHERE \(condition.sql))",
+                    binds: condition.binds))
         }
     }
 

@@ -10,9 +10,7 @@ extension PostgresStore {
             var select = PostgresQuery(unsafeSQL: "")
             var conditions: [String] = []
             if let tenant { conditions.append("s.tenant = \(try select.bind(tenant))") }
-            if case .tenant(let scoped) = scope {
-                conditions.append(scoped == nil ? "s.tenant IS NULL" : "s.tenant = \(try select.bind(scoped ?? ""))")
-            }
+            if let scoped = try scope.postgresCondition(on: "s.tenant", binding: &select) { conditions.append(scoped) }
             if let since { conditions.append("e.createdAt >= \(try select.bind(Timestamp.format(since)))") }
             if let sessionId {
                 let key = try await session(connection, scope, sessionId, locking: false).key

@@ -23,11 +23,11 @@ extension PostgresStore {
         calls: [ToolCall], expectedSeq: Int? = nil, idempotencyKey: String? = nil, usage: TokenUsage? = nil
     ) async throws -> Turn {
         let sessionID = session.id
-        let open = try await openTurn(connection, in: session)
+        let staged = try await stagedTurn(connection, in: session)
         if let idempotencyKey {
             let original: Turn?
-            if let open, try await openTurnRecord(connection, in: session)?.idempotencyKey == idempotencyKey {
-                original = open
+            if let staged, staged.record.idempotencyKey == idempotencyKey {
+                original = staged.turn
             } else if let entry = try await entryRecord(connection, in: session, idempotencyKey: idempotencyKey) {
                 original = try await committedTurn(connection, entry, in: session)
             } else {
@@ -41,7 +41,8 @@ extension PostgresStore {
             }
         }
         let next = try Ledger.placement(
-            in: session, next: try await nextSeq(connection, in: session), openTurn: open, expectedSeq: expectedSeq)
+            in: session, next: try await nextSeq(connection, in: session), openTurn: staged?.turn,
+            expectedSeq: expectedSeq)
         let openedAt = Timestamp.now()
         try await connection.query(
             """
@@ -275,21 +276,13 @@ extension PostgresStore {
 
     /// Every staged turn of the sessions in `scope`, oldest first.
     func stagedTurns(_ connection: PostgresConnection, in scope: TenantScope) async throws -> [StagedTurn] {
-        let rows: [PostgresRow] =
-            switch scope {
-            case .all:
-                try await connection.rows(
-                    """
+        let condition = try scope.postgresCondition(on: "s.tenant")
+        let rows = try await connection.rows(
+            PostgresQuery(
+                unsafeSQL: """
                     SELECT s.key, s.id FROM openTurn t JOIN session s ON s.key = t.sessionKey
-                    ORDER BY t.openedAt, s.id, s.key
-                    """, logger: logger)
-            case .tenant(let tenant):
-                try await connection.rows(
-                    """
-                    SELECT s.key, s.id FROM openTurn t JOIN session s ON s.key = t.sessionKey
-                    WHERE s.tenant IS NOT DISTINCT FROM \(tenant) ORDER BY t.openedAt, s.id, s.key
-                    """, logger: logger)
-            }
+                    WHERE \(condition.sql) ORDER BY t.openedAt, s.id, s.key
+                    """, binds: condition.binds), logger: logger)
         var staged: [StagedTurn] = []
         for row in rows {
             let (key, id) = try row.decode((Int64, String).self)

@@ -60,7 +60,7 @@ extension PostgresStore {
         var broken: [String] = []
         for session in try await sessionsParentsFirst(connection) {
             let lineage = try await lineage(connection, of: session)
-            var previous = try await hash(connection, of: lineage, at: lineage.forkSeq)
+            let previous = try await hash(connection, of: lineage, at: lineage.forkSeq)
             var stored: [Int: Data] = [:]
             for row in try await connection.rows(
                 "SELECT seq, hash FROM logHash WHERE sessionKey = \(session.key)", logger: logger)
@@ -68,20 +68,8 @@ extension PostgresStore {
                 let (seq, hash) = try row.decode((Int, Data).self)
                 stored[seq] = hash
             }
-            var firstBroken: Int?
-            var seen = Set<Int>()
-            for item in try await logItems(connection, of: session.key, after: lineage.forkSeq) {
-                seen.insert(item.seq)
-                previous = LogIndex.chain(previous, item)
-                if stored[item.seq] != previous {
-                    firstBroken = item.seq
-                    break
-                }
-            }
-            if let orphan = stored.keys.filter({ !seen.contains($0) }).min(), orphan < firstBroken ?? Int.max {
-                firstBroken = orphan
-            }
-            if let firstBroken { broken.append("session '\(session.id)': the hash chain breaks at seq \(firstBroken)") }
+            let items = try await logItems(connection, of: session.key, after: lineage.forkSeq)
+            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) { broken.append("session '\(session.id)': the hash chain breaks at seq \(firstBroken)") }
         }
         return broken
     }
@@ -90,11 +78,7 @@ extension PostgresStore {
     func sessionsParentsFirst(_ connection: PostgresConnection, in scope: TenantScope = .all) async throws
         -> [SessionRef]
     {
-        let condition: PostgresQuery =
-            switch scope {
-            case .all: "TRUE"
-            case .tenant(let tenant): "s.tenant IS NOT DISTINCT FROM \(tenant)"
-            }
+        let condition = try scope.postgresCondition(on: "s.tenant")
         let query = PostgresQuery(
             unsafeSQL: """
                 WITH RECURSIVE depth(key, level) AS (

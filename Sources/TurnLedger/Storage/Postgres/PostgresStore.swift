@@ -57,6 +57,16 @@ final class PostgresStore: Sendable {
         }
     }
 
+    /// One read transaction on the session `scope` names `id`: ``LedgerError/sessionNotFound(_:)``
+    /// when there is none.
+    func read<T: Sendable>(
+        session id: String, in scope: TenantScope, _ body: (PostgresConnection, SessionRef) async throws -> T
+    ) async throws -> T {
+        try await read { connection in
+            try await body(connection, try await session(connection, scope, id, locking: false))
+        }
+    }
+
     /// PostgreSQL's text holds no NUL character, which SQLite's does: such a value is refused
     /// before anything is written (docs/postgres.md).
     static func requireNoNUL(_ value: String, field: String) throws {
