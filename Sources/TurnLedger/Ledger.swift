@@ -19,10 +19,8 @@ import Logging
 /// let history = try await ledger.entries(in: "s1")
 /// ```
 public struct Ledger: Sendable {
-    /// The database: an SQLite file or a PostgreSQL database.
-    let engine: StorageEngine
-    /// Every write goes through it: group commit for concurrent writers.
-    let pipeline = WritePipeline()
+    /// The database: an SQLite file (``SQLiteStore``) or a PostgreSQL database (``PostgresStore``).
+    let store: any LedgerStore
     /// Wakes the tails of a session when a write committed rows to its log.
     let feed = LogFeed()
     let configuration: LedgerConfiguration
@@ -51,42 +49,7 @@ public struct Ledger: Sendable {
             throw LedgerError.invalidInput(
                 field: "store", reason: "a PostgreSQL store opens with `try await Ledger.open(configuration:)`")
         }
-        let started = ContinuousClock.now
-        let pool = try Self.openPool(configuration, since: started)
-        do {
-            try self.init(pool, configuration: configuration, logger: logger)
-        } catch let error as DatabaseError {
-            throw configuration.storageError(error, waitingSince: started)
-        }
-    }
-
-    /// Opens the file in WAL mode with the configured durability. On a new file GRDB switches to
-    /// WAL inside a deferred transaction (a savepoint), which SQLite cannot make wait for the busy
-    /// handler: when another process is setting up or writing the same new file at that moment,
-    /// it answers SQLITE_BUSY at once. Such an open is retried until the busy timeout.
-    private static func openPool(_ configuration: LedgerConfiguration, since started: ContinuousClock.Instant)
-        throws -> DatabasePool
-    {
-        var config = Configuration()  // foreign keys are on by default
-        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
-        config.prepareDatabase { db in db.add(function: SearchText.bodyFunction) }  // the view searchSource reads it
-        while true {
-            do {
-                let pool = try DatabasePool(path: configuration.path, configuration: config)
-                // The pool keeps one writer connection for its lifetime; only it writes, so only its
-                // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
-                try pool.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.synchronous)")
-                }
-                return pool
-            } catch let error as DatabaseError
-                where error.resultCode == .SQLITE_BUSY && ContinuousClock.now - started < configuration.busyTimeout
-            {
-                Thread.sleep(forTimeInterval: 0.005)
-            } catch let error as DatabaseError {
-                throw configuration.storageError(error, waitingSince: started)
-            }
-        }
+        self.init(store: try SQLiteStore.open(configuration), configuration: configuration, logger: logger)
     }
 
     /// Opens (creating if needed) the ledger a configuration describes, on either engine: an
@@ -107,23 +70,14 @@ public struct Ledger: Sendable {
             return try Ledger(configuration: configuration, logger: logger)
         }
         let store = try await PostgresStore.open(PostgresLocation(url: configuration.path), logger: logger)
-        return Ledger(engine: .postgres(store), configuration: configuration, logger: logger)
+        return Ledger(store: store, configuration: configuration, logger: logger)
     }
 
-    private init(engine: StorageEngine, configuration: LedgerConfiguration, logger: Logger) {
-        self.engine = engine
+    init(store: any LedgerStore, configuration: LedgerConfiguration, logger: Logger) {
+        self.store = store
         self.configuration = configuration
         self.logger = logger
-    }
-
-    init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration, logger: Logger) throws {
-        self.engine = .sqlite(writer)
-        self.configuration = configuration
-        self.logger = logger
-        let migrator = DatabaseMigrator.ledger
-        try writer.read { db in try migrator.checkCompatibility(db) }
-        try migrator.migrateAlongsideOtherProcesses(writer)
-        logger.debug("opened ledger", metadata: ["path": "\(configuration.path)"])
+        logger.debug("opened ledger", metadata: ["engine": "\(store.engineName)"])
     }
 
     /// A logger that drops everything: the default when the caller passes none.
@@ -141,14 +95,15 @@ extension Ledger {
     /// How many transactions and writes the write pipeline has run since this ledger was opened:
     /// `writes / transactions` is the mean number of writes that shared a commit.
     package var writeStatistics: WriteStatistics {
-        get async { await pipeline.statistics }
+        get async { await sqlite?.pipeline.statistics ?? WriteStatistics() }
     }
 
     /// Whether concurrent writes share commits (the SQLite write pipeline); on PostgreSQL each
     /// write is its own transaction, and ``writeStatistics`` stays zero.
-    package var groupsCommits: Bool {
-        if case .sqlite = engine { true } else { false }
-    }
+    package var groupsCommits: Bool { sqlite != nil }
+
+    /// The SQLite store, for the tests that look at the file directly; nil on PostgreSQL.
+    var sqlite: SQLiteStore? { store as? SQLiteStore }
 
     /// The most calls one turn may make: a turn takes at most this many seqs plus one.
     public var maxCallsPerTurn: Int { configuration.maxCallsPerTurn }
@@ -156,9 +111,6 @@ extension Ledger {
     /// Closes the database: every connection is closed once the accesses in flight end.
     /// Call it last; any later call fails.
     public func close() throws {
-        switch engine {
-        case .sqlite(let writer): try (writer as? DatabasePool)?.close()
-        case .postgres(let store): store.close()
-        }
+        try store.close()
     }
 }

@@ -54,9 +54,6 @@ public enum LedgerError: Error, Equatable, Sendable {
     /// PostgreSQL could not be reached, or failed in a way the ledger does not expect; `store` is
     /// the URL without its password, `sqlState` the server's SQLSTATE when it sent one.
     case postgresFailed(store: String, sqlState: String?, message: String)
-    /// The operation does not run on this ledger's storage engine yet (docs/postgres.md lists what
-    /// runs on PostgreSQL); nothing was read or written.
-    case notOnThisEngine(operation: String, engine: String)
 }
 
 extension LedgerError: CustomStringConvertible {
@@ -113,8 +110,6 @@ extension LedgerError: CustomStringConvertible {
             "SQLite failed on '\(path)' (code \(code)): \(message)."
         case .postgresFailed(let store, let sqlState, let message):
             "PostgreSQL failed on '\(store)'\(sqlState.map { " (SQLSTATE \($0))" } ?? ""): \(message)."
-        case .notOnThisEngine(let operation, let engine):
-            "\(operation) does not run on \(engine) yet; nothing was read or written."
         }
     }
 
@@ -143,7 +138,6 @@ extension LedgerError: CustomStringConvertible {
         case .storeBusy: "store_busy"
         case .storageFull: "storage_full"
         case .storageFailed, .postgresFailed: "storage_failed"
-        case .notOnThisEngine: "not_on_this_engine"
         }
     }
 

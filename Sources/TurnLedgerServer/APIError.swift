@@ -132,9 +132,6 @@ extension APIError {
             status = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
         case .contextRuleViolated, .databaseTooNew, .migrationChanged, .storageFailed, .postgresFailed:
             status = .internalServerError
-        case .notOnThisEngine(let operation, let engine):
-            status = .notImplemented
-            details = ["operation": .string(operation), "engine": .string(engine)]
         }
         self.init(status: status, code: error.code, message: error.description, details: details)
     }

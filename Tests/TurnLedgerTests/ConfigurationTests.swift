@@ -12,11 +12,11 @@ import Testing
     func durabilitySetsSynchronousOnTheWriter(durability: LedgerConfiguration.Durability, level: Int) async throws {
         let temp = try TemporaryLedger { $0.durability = durability }
         defer { temp.remove() }
-        let writing = try await temp.ledger.sqliteDatabase!.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let writing = try await temp.ledger.sqlite!.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(writing == level)
         #expect(
-            try await temp.ledger.sqliteDatabase!.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
-        #expect(try await temp.ledger.sqliteDatabase!.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") } == true)
+            try await temp.ledger.sqlite!.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try await temp.ledger.sqlite!.writer.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") } == true)
     }
 
     @Test func twoLedgersOnOneFileSeeEachOthersWrites() async throws {

@@ -34,7 +34,10 @@ import Testing
             }
         }
         let pool = try DatabasePool(path: temp.path, configuration: config)
-        let ledger = try Ledger(pool, configuration: LedgerConfiguration(path: temp.path), logger: Ledger.silentLogger)
+        let configuration = LedgerConfiguration(path: temp.path)
+        let ledger = Ledger(
+            store: try SQLiteStore(pool, configuration: configuration), configuration: configuration,
+            logger: Ledger.silentLogger)
         for index in 0..<3 {
             try await Scenario.everything(ledger, id: "s\(index)")
             try await ledger.createSession(id: "t\(index)", tenant: "acme", metadata: ["k": "v"])

@@ -19,7 +19,7 @@ import Testing
             // Each row is found the moment its write returns, in the index or in the tail.
             #expect(try await ledger.search(SearchQuery("number\(n)")).map(\.seq) == [n / 3 + 1])
         }
-        let through = try await temp.ledger.read { db in try SearchIndex.indexedThrough(db) }
+        let through = try await temp.ledger.sqlite!.read { db in try SearchIndex.indexedThrough(db) }
         #expect(through >= SearchIndex.batchSize * 2 && through < total, "two batches indexed, a tail waits")
 
         let everywhere = try await ledger.search(SearchQuery("shared", limit: 1000))

@@ -182,7 +182,7 @@ import Testing
     /// Sets `max_page_count` on the ledger's writer connection: the database may grow by
     /// `extra` pages, then every write that needs more fails with SQLITE_FULL, as on a full disk.
     private func limitPages(of ledger: Ledger, toCurrentPlus extra: Int) async throws {
-        try await ledger.sqliteDatabase!.writeWithoutTransaction { db in
+        try await ledger.sqlite!.writer.writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages + extra)")
         }

@@ -169,7 +169,7 @@ import Testing
         try await source.ledger.recordResult([.text("HTTP 403")], outcome: .error, for: Fixtures.wikipedia.id, in: "open")
         let before = try await source.ledger.verify()
         #expect(before.problems == [])
-        let rows = try await source.ledger.read { db in try EarlierRows.at0008(db) }
+        let rows = try await source.ledger.sqlite!.read { db in try EarlierRows.at0008(db) }
         try await EarlierDatabase.create(at: old, migrations: 8, rows: rows)
 
         let ledger = try Ledger(path: old)

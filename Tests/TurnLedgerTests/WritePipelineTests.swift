@@ -14,7 +14,7 @@ import Testing
         _ ledger: Ledger, until count: Int, _ writes: @escaping @Sendable () async -> Void
     ) async throws {
         let release = DispatchSemaphore(value: 0)
-        async let held: Void = ledger.write { _ in release.wait() }
+        async let held: Void = ledger.sqlite!.write { _ in release.wait() }
         try await waitUntil(ledger, queued: 1)
         async let done: Void = writes()
         try await waitUntil(ledger, queued: 1 + count)
@@ -26,7 +26,7 @@ import Testing
     /// Waits until the pipeline holds `queued` writes.
     private func waitUntil(_ ledger: Ledger, queued: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while await ledger.pipeline.queuedCount < queued {
+        while await ledger.sqlite!.pipeline.queuedCount < queued {
             guard ContinuousClock.now < deadline else { throw CancellationError() }
             try await Task.sleep(for: .milliseconds(2))
         }
@@ -99,12 +99,12 @@ import Testing
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await outcomes.record("rollback") {
-                        try await ledger.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+                        try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
                     }
                 }
                 group.addTask {
                     await outcomes.record("deferred") {
-                        try await ledger.write { db in try db.execute(sql: "INSERT INTO child VALUES (7)") }
+                        try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO child VALUES (7)") }
                     }
                 }
                 for n in 1...4 {
@@ -130,14 +130,14 @@ import Testing
         try await ledger.createSession(id: "s1")
         // A holds the writer; B queues first and will lead the next batch, which C keeps busy.
         let release = DispatchSemaphore(value: 0)
-        let held = Task { try await ledger.write { _ in release.wait() } }
+        let held = Task { try await ledger.sqlite!.write { _ in release.wait() } }
         try await waitUntil(ledger, queued: 1)
         let leader = Task { try await ledger.append([.text("B")], role: .user, to: "s1") }
         try await waitUntil(ledger, queued: 2)
         let slow = Task {
-            try await ledger.write { db in
+            try await ledger.sqlite!.write { db in
                 Thread.sleep(forTimeInterval: 0.3)
-                return try Ledger.nextSeq(db, in: TenantScope.all.session(db, "s1"))
+                return try SQLiteStore.nextSeq(db, in: TenantScope.all.session(db, "s1"))
             }
         }
         try await waitUntil(ledger, queued: 3)

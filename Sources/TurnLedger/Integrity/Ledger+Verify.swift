@@ -1,71 +1,13 @@
 import Foundation
-import GRDB
 
 extension Ledger {
-    /// Checks the whole database: SQLite's integrity check, that every guard trigger is still
-    /// there, and every invariant as a query. Reads one snapshot.
+    /// Checks the whole database: the engine's own integrity check (SQLite's `integrity_check`,
+    /// PostgreSQL's damaged pages), that every guard trigger is still there, every invariant as a
+    /// query, and every session's hash chain recomputed from its rows. Reads one snapshot.
     ///
     /// - Returns: A report whose `problems` name each violation; it throws only when the
     ///   database cannot be read at all.
     public func verify() async throws -> VerificationReport {
-        if case .postgres(let store) = engine { return try await store.verify() }
-        return try await read { db in
-            var problems: [VerificationReport.Problem] = []
-            for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
-                problems.append(.init(check: "integrity", detail: line))
-            }
-            let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-            for name in Self.guardTriggers where !triggers.contains(name) {
-                problems.append(.init(check: "guard_trigger", detail: "trigger \(name) is missing"))
-            }
-            for check in InvariantCheck.all {
-                for line in try String.fetchAll(db, sql: check.sql) {
-                    problems.append(.init(check: check.name, detail: line))
-                }
-            }
-            for line in try Self.brokenHashChains(db) {
-                problems.append(.init(check: "hash_chain", detail: line))
-            }
-            let names = ["integrity", "guard_trigger"] + InvariantCheck.all.map(\.name) + ["hash_chain"]
-            return VerificationReport(checks: names, problems: problems)
-        }
+        try await store.verify()
     }
-
-    /// Recomputes every session's hash chain from its rows and names the first seq whose
-    /// stored hash differs (a row edited, inserted or deleted behind the store's back).
-    static func brokenHashChains(_ db: Database) throws -> [String] {
-        var broken: [String] = []
-        for session in try Lineage.sessionsParentsFirst(db) {
-            let id = session.id
-            let lineage = try Lineage.of(db, session)
-            let previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
-            var stored: [Int: Data] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [session.key])
-            {
-                stored[row[0]] = row[1]
-            }
-            let items = try LogItem.read(db, of: session.key, after: lineage.forkSeq)
-            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) {
-                broken.append("session '\(id)': the hash chain breaks at seq \(firstBroken)")
-            }
-        }
-        return broken
-    }
-
-    /// The triggers the migrations leave in place, read from their embedded text in order: a
-    /// later migration may drop one and create its successor.
-    static let guardTriggers: [String] = {
-        var names: [String] = []
-        for migration in DatabaseMigrator.ledgerMigrations {
-            for line in String(decoding: migration.sql, as: UTF8.self).split(whereSeparator: \.isNewline) {
-                let words = line.split(separator: " ")
-                guard words.count > 2, words[1] == "TRIGGER" else { continue }
-                let name = String(words[2].trimmingCharacters(in: [";"]))
-                if words[0] == "CREATE" { names.append(name) }
-                if words[0] == "DROP" { names.removeAll { $0 == name } }
-            }
-        }
-        return names
-    }()
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension Ledger {
@@ -38,37 +37,11 @@ extension Ledger {
     private func importSteps(_ steps: [ImportedStep], into sessionID: String) async throws -> [Entry] {
         try configuration.checkIdentifier(sessionID, field: "id")
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
-        let entries: [Entry]
-        let key: Int64
-        if case .postgres(let store) = engine {
-            let tenant = try scope.tenantForNewSession(nil)
-            (entries, key) = try await store.importSteps(prepared, into: sessionID, in: scope, creatingIn: tenant)
-        } else {
-            (entries, key) = try await sqliteImport(prepared, into: sessionID)
-        }
-        feed.announce(key)
+        let (entries, session) = try await store.importSteps(
+            prepared, into: sessionID, in: scope, creatingIn: try scope.tenantForNewSession(nil))
+        feed.announce(session.key)
         logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
         return entries
-    }
-
-    private func sqliteImport(_ prepared: [PreparedStep], into sessionID: String) async throws -> ([Entry], Int64) {
-        try await write("importHistory") { db in
-            let session: SessionRef
-            if let existing = try scope.optionalSession(db, sessionID) {
-                session = existing
-            } else {
-                var record = SessionRecord(
-                    id: sessionID, tenant: try scope.tenantForNewSession(nil), metadata: "{}",
-                    createdAt: Timestamp.now())
-                try record.insert(db)
-                session = try record.ref
-            }
-            let first = try Self.nextSeq(db, in: session)
-            for step in prepared {
-                try Self.write(db, step, to: session)
-            }
-            return (try Self.entries(db, in: session).filter { $0.seq >= first }, session.key)
-        }
     }
 
     /// A step of an imported history, checked and encoded outside the transaction.
@@ -97,20 +70,6 @@ extension Ledger {
             }
         } catch LedgerError.invalidInput(let field, let reason) {
             throw LedgerError.invalidInput(field: "step \(index) \(field)", reason: reason)
-        }
-    }
-
-    private static func write(_ db: Database, _ step: PreparedStep, to session: SessionRef) throws {
-        switch step {
-        case .message(let message):
-            _ = try append(db, message, to: session)
-        case .turn(let parts, let encodedParts, let calls, let results):
-            _ = try openTurn(db, in: session, parts: parts, encodedParts: encodedParts, calls: calls)
-            for (call, result) in zip(calls, results) {
-                _ = try recordResult(
-                    db, result.1, encodedParts: result.2, outcome: result.0, for: call.id, in: session)
-            }
-            _ = try seal(db, try requireOpenTurn(db, in: session))
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension Ledger {
@@ -34,20 +33,9 @@ extension Ledger {
         let message = try PendingMessage(parts, role: role, usage: usage, configuration: configuration)
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let (entry, key): (Entry, Int64)
-        if case .postgres(let store) = engine {
-            let (appended, session) = try await store.append(
-                message, to: sessionID, in: scope, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
-            (entry, key) = (appended, session.key)
-        } else {
-            (entry, key) = try await write { db in  // one transaction: the checks and the insert see the same log
-                let session = try scope.session(db, sessionID)
-                let entry = try Self.append(
-                    db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
-                return (entry, session.key)
-            }
-        }
-        feed.announce(key)
+        let (entry, session) = try await store.append(
+            message, to: sessionID, in: scope, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+        feed.announce(session.key)
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }
@@ -84,51 +72,5 @@ extension Ledger {
             self.encodedParts = PartsCodec.encode(parts)
             self.summarizes = summarizes
         }
-    }
-
-    /// Appends inside the caller's transaction.
-    static func append(
-        _ db: Database,
-        _ message: PendingMessage,
-        to session: SessionRef,
-        expectedSeq: Int? = nil,
-        idempotencyKey: String? = nil
-    ) throws -> Entry {
-        let sessionID = session.id
-        if let idempotencyKey, let original = try entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
-            guard original.holds(message) else {
-                throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-            }
-            var entry = try original.entry(calls: [], in: sessionID)
-            entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
-            return entry
-        }
-        let next = try placement(
-            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
-        let record = EntryRecord(
-            sessionKey: session.key,
-            seq: next,
-            role: message.role,
-            parts: message.encodedParts,
-            callCount: 0,
-            idempotencyKey: idempotencyKey,
-            createdAt: Timestamp.now(),
-            summaryFrom: message.summarizes?.lowerBound,
-            summaryTo: message.summarizes?.upperBound
-        )
-        try record.insert(db)
-        if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
-        try LogIndex.extend(db, session, with: LogItem.appended(record, parts: message.parts, usage: message.usage))
-        var entry = try record.entry(calls: [], in: sessionID)
-        entry.usage = message.usage
-        return entry
-    }
-
-    static func entryRecord(_ db: Database, in session: SessionRef, idempotencyKey: String) throws -> EntryRecord? {
-        try SQLRequest<EntryRecord>(
-            sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND idempotencyKey = ?",
-            arguments: [session.key, idempotencyKey],
-            cached: true
-        ).fetchOne(db)
     }
 }

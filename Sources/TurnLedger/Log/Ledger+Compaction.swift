@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 
 extension Ledger {
@@ -27,21 +26,9 @@ extension Ledger {
     ) async throws -> Entry {
         let message = try PendingMessage(parts, role: role, summarizes: range, configuration: configuration)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        let entry: Entry
-        let key: Int64
-        if case .postgres(let store) = engine {
-            let (appended, session) = try await store.append(
-                message, to: sessionID, in: scope, expectedSeq: nil, idempotencyKey: idempotencyKey)
-            (entry, key) = (appended, session.key)
-        } else {
-            (entry, key) = try await write { db in
-                let session = try scope.session(db, sessionID)
-                try Self.requireSummaryRange(
-                    range, next: Self.nextSeq(db, in: session), split: Self.turnSplit(db, in: session, by: range))
-                return (try Self.append(db, message, to: session, idempotencyKey: idempotencyKey), session.key)
-            }
-        }
-        feed.announce(key)
+        let (entry, session) = try await store.append(
+            message, to: sessionID, in: scope, expectedSeq: nil, idempotencyKey: idempotencyKey)
+        feed.announce(session.key)
         logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }
@@ -62,29 +49,5 @@ extension Ledger {
                     + "a summary must cover whole turns"
             )
         }
-    }
-
-    /// The seqs of a turn that `range` starts or ends inside of, if any, anywhere in the history
-    /// the session reads: its own rows and, for a fork, its ancestors' up to the fork point.
-    private static func turnSplit(_ db: Database, in session: SessionRef, by range: ClosedRange<Int>) throws
-        -> ClosedRange<Int>?
-    {
-        for segment in try Lineage.of(db, session).segments {
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT seq, seq + callCount AS last FROM entry
-                    WHERE sessionKey = ?1 AND seq BETWEEN ?4 AND ?5 AND callCount > 0
-                      AND ((seq <= ?3 AND ?3 < seq + callCount) OR (seq < ?2 AND ?2 <= seq + callCount))
-                    LIMIT 1
-                    """,
-                arguments: [
-                    segment.owner, range.lowerBound, range.upperBound, segment.seqs.lowerBound,
-                    segment.seqs.upperBound,
-                ]
-            )
-            if let row { return (row["seq"] as Int)...(row["last"] as Int) }
-        }
-        return nil
     }
 }

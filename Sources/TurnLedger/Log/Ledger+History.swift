@@ -1,5 +1,3 @@
-import GRDB
-
 extension Ledger {
     /// A session's history exactly as it stood when its last seq was `seq`: time travel. Entries a
     /// later rewind took out of the history are here as they were.
@@ -8,18 +6,7 @@ extension Ledger {
     ///   at `seq` (a turn is committed whole); ``LedgerError/invalidInput(field:reason:)`` when
     ///   `seq` is not in the log; ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, asOf seq: Int) async throws -> [Entry] {
-        if case .postgres(let store) = engine {
-            return try await store.read(session: sessionID, in: scope) { connection, session in
-                let lineage = try await store.lineage(connection, of: session)
-                try await store.requireWholeTurns(connection, lineage, at: seq)
-                return try await store.entries(connection, of: lineage, seqs: 1...seq)
-            }
-        }
-        return try await read { db in
-            let session = try scope.session(db, sessionID)
-            try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq)
-            return try Self.entries(db, in: session, seqs: 1...seq)
-        }
+        try await store.history(of: sessionID, in: scope, .asOf(seq))
     }
 
     /// The messages of a session whose seq is in `seqs`, in its history as it stood at the range's
@@ -28,12 +15,7 @@ extension Ledger {
     ///
     /// - Throws: ``LedgerError/sessionNotFound(_:)``.
     public func entries(in sessionID: String, seqs: ClosedRange<Int>) async throws -> [Entry] {
-        if case .postgres(let store) = engine {
-            return try await store.read(session: sessionID, in: scope) { connection, session in
-                try await store.entries(connection, of: store.lineage(connection, of: session), seqs: seqs)
-            }
-        }
-        return try await read { db in try Self.entries(db, in: scope.session(db, sessionID), seqs: seqs) }
+        try await store.history(of: sessionID, in: scope, .seqs(seqs))
     }
 
     /// One page of a session's history (rewinds applied): up to `limit` messages after seq
@@ -60,16 +42,7 @@ extension Ledger {
         guard after >= 0 else {
             throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(after)")
         }
-        var entries: [Entry]
-        if case .postgres(let store) = engine {
-            entries = try await store.read(session: sessionID, in: scope) { connection, session in
-                try await store.entries(connection, in: session, after: after, limit: limit + 1)
-            }
-        } else {
-            entries = try await read { db in
-                try Self.entries(db, in: scope.session(db, sessionID), after: after, limit: limit + 1)
-            }
-        }
+        var entries = try await store.history(of: sessionID, in: scope, .after(after, limit: limit + 1))
         let more = entries.filter { $0.role != .tool }.count > limit
         if more, let extra = entries.lastIndex(where: { $0.role != .tool }) { entries.removeSubrange(extra...) }
         return EntryPage(entries: entries, nextAfter: more ? entries.last?.seq ?? after : nil)

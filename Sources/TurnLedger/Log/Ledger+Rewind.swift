@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension Ledger {
@@ -40,34 +39,10 @@ extension Ledger {
         guard seq >= 0 else { throw LedgerError.invalidInput(field: "to", reason: "must be 0 or more, not \(seq)") }
         try configuration.checkExpectedSeq(expectedSeq)
         try configuration.checkIdempotencyKey(idempotencyKey)
-        if case .postgres(let store) = engine {
-            let (marker, session) = try await store.rewind(
-                sessionID, in: scope, to: seq, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey,
-                discardingOpenTurn: discardingOpenTurn)
-            feed.announce(session.key)
-            return marker
-        }
-        let (marker, key) = try await write { db in
-            let session = try scope.session(db, sessionID)
-            if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
-                guard original.rewindTo == seq else {
-                    throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
-                }
-                return (try original.entry(calls: [], in: sessionID), session.key)
-            }
-            if discardingOpenTurn { try Self.emptyStaging(db, of: session.key) }
-            let next = try Self.placement(
-                in: session, next: Self.nextSeq(db, in: session), openTurn: Self.loadOpenTurn(db, in: session),
-                expectedSeq: expectedSeq)
-            if seq >= 1 { try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq, field: "to") }
-            let record = EntryRecord(
-                sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,
-                idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), rewindTo: seq)
-            try record.insert(db)
-            try LogIndex.extend(db, session, with: LogItem.appended(record, parts: [], usage: nil))
-            return (try record.entry(calls: [], in: sessionID), session.key)
-        }
-        feed.announce(key)
+        let (marker, session) = try await store.rewind(
+            sessionID, in: scope, to: seq, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey,
+            discardingOpenTurn: discardingOpenTurn)
+        feed.announce(session.key)
         logger.debug("rewound", metadata: ["session": "\(sessionID)", "to": "\(seq)", "seq": "\(marker.seq)"])
         return marker
     }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 extension Ledger {
     /// Creates an API key for `tenant`. The returned `secret` (`tlk_<12 hex id>_<64 hex>`) is the only
@@ -11,53 +10,27 @@ extension Ledger {
         let id = Self.randomToken(bytes: 6)
         let secret = "tlk_\(id)_\(Self.randomToken(bytes: 32))"
         let key = APIKey(id: id, tenant: tenant, name: name, createdAt: Timestamp.now(), revokedAt: nil)
-        if case .postgres(let store) = engine {
-            try await store.insertAPIKey(key, hash: Self.digest(secret))
-            return NewAPIKey(key: key, secret: secret)
-        }
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO apiKey (id, tenant, name, hash, createdAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, tenant, name, Self.digest(secret), Timestamp.format(key.createdAt)])
-        }
+        try await store.insertAPIKey(key, hash: Self.digest(secret))
         return NewAPIKey(key: key, secret: secret)
     }
 
     /// Every API key, revoked ones included, oldest first.
     public func apiKeys() async throws -> [APIKey] {
-        if case .postgres(let store) = engine { return try await store.apiKeys() }
-        return try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.apiKeyColumns) FROM apiKey ORDER BY createdAt, id").map(
-                Self.apiKey)
-        }
+        try await store.apiKeys()
     }
 
     /// Revokes a key: it stops working at once.
     ///
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for an unknown or revoked key.
     public func revokeAPIKey(id: String) async throws {
-        if case .postgres(let store) = engine {
-            guard try await store.revokeAPIKey(id: id, at: Timestamp.now()) else {
-                throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
-            }
-            return
-        }
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE apiKey SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL",
-                arguments: [Timestamp.format(Timestamp.now()), id])
-            if db.changesCount == 0 {
-                throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
-            }
+        guard try await store.revokeAPIKey(id: id, at: Timestamp.now()) else {
+            throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
         }
     }
 
     /// Whether any key is active: without one, the service runs open (for the service and the CLI).
     package func hasActiveAPIKeys() async throws -> Bool {
-        if case .postgres(let store) = engine { return try await store.hasActiveAPIKeys() }
-        return try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM apiKey WHERE revokedAt IS NULL)") ?? false
-        }
+        try await store.hasActiveAPIKeys()
     }
 
     /// The active key whose secret this is (its id and tenant), or nil. The stored hash is
@@ -67,29 +40,8 @@ extension Ledger {
         guard parts.count == 3, parts[0] == "tlk" else { return nil }
         let id = String(parts[1])
         let presented = Self.digest(secret)
-        if case .postgres(let store) = engine {
-            guard let (key, stored) = try await store.activeAPIKey(id: id) else { return nil }
-            return Self.constantTimeEqual(stored, presented) ? key : nil
-        }
-        return try await read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.apiKeyColumns), hash FROM apiKey WHERE id = ? AND revokedAt IS NULL",
-                    arguments: [id])
-            else { return nil }
-            let stored: Data = row[5]
-            return Self.constantTimeEqual(stored, presented) ? try Self.apiKey(row) : nil
-        }
-    }
-
-    private static let apiKeyColumns = "id, tenant, name, createdAt, revokedAt"
-
-    /// A key from a row that starts with ``apiKeyColumns``.
-    private static func apiKey(_ row: Row) throws -> APIKey {
-        APIKey(
-            id: try row.text(at: 0), tenant: try row.text(at: 1), name: try row.optionalText(at: 2),
-            createdAt: try Timestamp.parse(row[3]).orInvalidRow("createdAt"),
-            revokedAt: (row[4] as String?).flatMap(Timestamp.parse))
+        guard let (key, stored) = try await store.activeAPIKey(id: id) else { return nil }
+        return Self.constantTimeEqual(stored, presented) ? key : nil
     }
 
     static func digest(_ secret: String) -> Data {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension Ledger {
@@ -25,45 +24,11 @@ extension Ledger {
     ) async throws -> Session {
         try configuration.checkIdentifier(newID, field: "id")
         let encodedMetadata = try JSONColumn.encode(metadata)
-        if case .postgres(let store) = engine {
-            let record = try await store.fork(
-                sessionID, in: scope, at: seq, as: newID, metadata: encodedMetadata, createdAt: Timestamp.now())
-            return try record.session()
-        }
-        let session = try await write { db in
-            let parentRef = try scope.session(db, sessionID)
-            let lineage = try Lineage.of(db, parentRef)
-            try Self.requireWholeTurns(db, lineage, at: seq)
-            let parent = try SessionRecord.fetch(db, parentRef)
-            var record = SessionRecord(
-                id: newID,
-                tenant: parent.tenant,
-                metadata: encodedMetadata,
-                createdAt: Timestamp.now(),
-                parent: parentRef,
-                parentSeq: seq
-            )
-            try record.insert(db)
-            return try record.session()
-        }
+        let session = try await store.fork(
+            sessionID, in: scope, at: seq, as: newID, metadata: encodedMetadata, createdAt: Timestamp.now()
+        ).session()
         logger.debug("forked session", metadata: ["session": "\(sessionID)", "seq": "\(seq)", "fork": "\(newID)"])
         return session
-    }
-
-    /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the
-    /// log and no turn is cut after it.
-    static func requireWholeTurns(_ db: Database, _ lineage: Lineage, at seq: Int, field: String = "seq") throws {
-        let next = try nextSeq(db, in: lineage.session)
-        try requireInLog(lineage, seq, next: next, field: field)
-        guard let owner = lineage.owner(of: seq) else { return }
-        let turn = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, seq + callCount FROM entry
-                    WHERE sessionKey = ? AND seq <= ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
-                    """),
-            arguments: [owner, seq])
-        try requireOutside(turn.map { ($0[0], $0[1]) }, lineage, seq)
     }
 
     /// Throws unless `seq` is in a log whose next seq is `next`.

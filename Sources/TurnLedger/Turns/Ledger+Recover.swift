@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension Ledger {
@@ -28,38 +27,8 @@ extension Ledger {
             throw LedgerError.invalidInput(field: "idleFor", reason: "must be zero or more, not \(idleFor)")
         }
         let idleSince = idleFor.map { Timestamp.now().addingTimeInterval(-$0.timeInterval) }
-        if case .postgres(let store) = engine {
-            let closed = try await store.close(as: .interrupted, saying: Self.interruptedResultText) { connection in
-                let staged: [StagedTurn]
-                if let sessionID {
-                    let session = try await store.session(connection, scope, sessionID, locking: true)
-                    staged = try await store.stagedTurn(connection, in: session).map { [$0] } ?? []
-                } else {
-                    staged = try await store.stagedTurns(connection, in: scope)
-                }
-                return staged.filter { idleSince == nil || $0.turn.lastWrite <= idleSince! }
-            }
-            for (_, session) in closed { feed.announce(session.key) }
-            return closed.map(\.0)
-        }
-        let turns = try await write { db in
-            let records: [(SessionRef, OpenTurnRecord)]
-            if let sessionID {
-                let session = try scope.session(db, sessionID)
-                records = try Self.openTurnRecord(db, in: session).map { [(session, $0)] } ?? []
-            } else {
-                records = try Self.openTurnRecords(db, in: scope)
-            }
-            return try records.compactMap { session, record -> (Turn, Int64)? in
-                let turn = try Self.loadOpenTurn(db, record, in: session)
-                if let idleSince, turn.lastWrite > idleSince { return nil }
-                let closed = try Self.close(
-                    db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
-                    saying: Self.interruptedResultText)
-                return (closed, session.key)
-            }
-        }
-        for (_, key) in turns { feed.announce(key) }
+        let turns = try await store.recover(sessionID, in: scope, idleSince: idleSince)
+        for (_, session) in turns { feed.announce(session.key) }
         if !turns.isEmpty {
             logger.debug("recovered open turns", metadata: ["count": "\(turns.count)"])
         }

@@ -75,18 +75,28 @@ struct ScaleOutCommand: AsyncParsableCommand {
                     client: client, services: urls, home: index % services, session: "so-\(run)-\(index)", calls: calls)
                 let besideKilled = index % services == 0
                 group.addTask {
-                    let outcome = try await agent.run(turns: turns) {
-                        await progress.tick(besideKilled: besideKilled)
+                    do {
+                        let outcome = try await agent.run(turns: turns) {
+                            await progress.tick(besideKilled: besideKilled)
+                        }
+                        if besideKilled { await progress.finishedBesideKilled() }
+                        return (index, outcome)
+                    } catch {
+                        if besideKilled { await progress.finishedBesideKilled() }  // the killer must not wait for it
+                        throw error
                     }
-                    return (index, outcome)
                 }
             }
-            // The killer: waits for its share of the writes, kills, restarts, recovers.
+            // The killer: waits for its share of the writes, kills, restarts, and once the agents
+            // beside the killed service have sent their last write (a request in flight at the kill
+            // goes to another service), waits --idle-for and recovers.
+            let agentsBesideKilled = (agents + services - 1) / services
             group.addTask {
                 await progress.waitFor(Int(Double(total) * killAfter))
                 pool[0].kill()
                 await progress.killed()
                 try await pool[0].start()
+                await progress.waitForFinishedBesideKilled(agentsBesideKilled)
                 try await Task.sleep(for: .seconds(idleFor))
                 let turns = try await Self.recover(store: store, idleFor: idleFor)
                 return (-1, ScaleOutAgent.Outcome(acks: [], latencies: [], failovers: turns, stopped: false))
@@ -137,22 +147,21 @@ struct ScaleOutCommand: AsyncParsableCommand {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("session ") }.count
     }
 
-    /// The run's progress: acknowledged requests, and whether the kill happened.
+    /// The run's progress: acknowledged requests, whether the kill happened, and how many of the
+    /// agents beside the killed service have stopped.
     actor Progress {
         private var done = 0
         private var isKilled = false
+        private var finished = 0
         private var waiting: [(Int, CheckedContinuation<Void, Never>)] = []
+        private var waitingForFinished: [(Int, CheckedContinuation<Void, Never>)] = []
 
         /// Counts a request about to be sent; true when the agent must stop (it ran beside the
         /// service that was killed).
         func tick(besideKilled: Bool) -> Bool {
             if isKilled && besideKilled { return true }
             done += 1
-            waiting.removeAll { target, continuation in
-                guard done >= target else { return false }
-                continuation.resume()
-                return true
-            }
+            Self.resume(&waiting, reached: done)
             return false
         }
 
@@ -162,5 +171,26 @@ struct ScaleOutCommand: AsyncParsableCommand {
         }
 
         func killed() { isKilled = true }
+
+        /// An agent beside the killed service returned: it sends nothing more.
+        func finishedBesideKilled() {
+            finished += 1
+            Self.resume(&waitingForFinished, reached: finished)
+        }
+
+        /// Returns once `count` agents beside the killed service have returned: after it, none of
+        /// them writes again, and `recover --idle-for` may count from their last write.
+        func waitForFinishedBesideKilled(_ count: Int) async {
+            if finished >= count { return }
+            await withCheckedContinuation { waitingForFinished.append((count, $0)) }
+        }
+
+        private static func resume(_ waiting: inout [(Int, CheckedContinuation<Void, Never>)], reached: Int) {
+            waiting.removeAll { target, continuation in
+                guard reached >= target else { return false }
+                continuation.resume()
+                return true
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the lines of an export ask a store to write, in order, checked line by line: both engines
-/// apply the same steps (``ExportImporter`` on SQLite, `PostgresStore.importExport` on PostgreSQL).
+/// apply the same steps (``SQLiteExportImporter`` on SQLite, `PostgresStore.importExport` on PostgreSQL).
 /// Sessions are named by their place among the file's sessions.
 enum ExportStep {
     /// A session; its parent, when it is a fork, is named by id within the session's tenant.

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What a tail of a session's log hands out.
 public enum TailEvent: Sendable, Hashable {
     /// A committed entry; a turn comes whole, its entry then its results in call order. A rewind
@@ -14,8 +12,8 @@ public enum TailEvent: Sendable, Hashable {
 /// A live tail of one session's log: the committed entries after a seq, then each new one as it
 /// is committed. It waits for the writer's announcement of a commit; on SQLite it never polls.
 /// On PostgreSQL, where other services write too, it also reads again every second
-/// (``Ledger/tailPollInterval``). Iterate it once; ``stop()`` ends it (as does cancelling the task
-/// that iterates it).
+/// (``LedgerStore/tailPollInterval``). Iterate it once; ``stop()`` ends it (as does cancelling
+/// the task that iterates it).
 public struct LogTail: AsyncSequence, Sendable {
     public typealias Element = TailEvent
     public typealias AsyncIterator = AsyncThrowingStream<TailEvent, any Error>.Iterator
@@ -46,14 +44,9 @@ extension Ledger {
         -> LogTail
     {
         guard seq >= 0 else { throw LedgerError.invalidInput(field: "after", reason: "must be 0 or more, not \(seq)") }
-        let session: SessionRef
-        if case .postgres(let store) = engine {
-            session = try await store.read(session: sessionID, in: scope) { _, session in session }
-        } else {
-            session = try await read { db in try scope.session(db, sessionID) }
-        }
+        let session = try await store.sessionRef(scope, sessionID)
         let (stream, continuation) = AsyncThrowingStream<TailEvent, any Error>.makeStream()
-        let feed = self.feed
+        let (feed, store) = (self.feed, self.store)
         feed.watch(session.key)  // before the first read: no commit after it goes unannounced
         let producer = Task {
             defer { feed.unwatch(session.key) }
@@ -64,12 +57,12 @@ extension Ledger {
                 while !Task.isCancelled {
                     let (version, purged) = feed.state(session.key)
                     if purged { throw LedgerError.sessionNotFound(session.id) }
-                    for entry in try await logEntries(of: session, after: sent) {
+                    for entry in try await store.tailEntries(of: session, after: sent) {
                         continuation.yield(.entry(entry))
                         sent = entry.seq
                         lastEvent = clock.now
                     }
-                    let wait = min(heartbeat - (clock.now - lastEvent), Self.tailPollInterval(engine) ?? heartbeat)
+                    let wait = min(heartbeat - (clock.now - lastEvent), store.tailPollInterval ?? heartbeat)
                     if await !feed.wait(session.key, beyond: version, timeout: max(wait, .zero)), !Task.isCancelled,
                         clock.now - lastEvent >= heartbeat
                     {
@@ -87,20 +80,5 @@ extension Ledger {
         }
         continuation.onTermination = { _ in producer.cancel() }
         return LogTail(stream: stream, producer: producer)
-    }
-}
-
-extension Ledger {
-    /// How often a tail reads again without an announcement: never on SQLite (every writer of the
-    /// file announces, or the heartbeat's read finds its rows), each second on PostgreSQL, where
-    /// other services' commits are not announced in this process (`LISTEN`/`NOTIFY` would).
-    static func tailPollInterval(_ engine: StorageEngine) -> Duration? {
-        if case .postgres = engine { .seconds(1) } else { nil }
-    }
-
-    /// The session's committed log after `seq`, as a tail hands it out: rewind markers included.
-    func logEntries(of session: SessionRef, after seq: Int) async throws -> [Entry] {
-        if case .postgres(let store) = engine { return try await store.tailEntries(of: session, after: seq) }
-        return try await read("tail") { db in try Self.entries(db, in: session, after: seq, log: true) }
     }
 }

@@ -5,6 +5,23 @@ import PostgresNIO
 /// history is its parent's rows up to the fork point, then its own; rewinds are applied by the
 /// shared ``Rewinds``.
 extension PostgresStore {
+    func history(of sessionID: String, in scope: TenantScope, _ request: HistoryRead) async throws -> [Entry] {
+        try await read(session: sessionID, in: scope) { connection, session in
+            switch request {
+            case .all:
+                return try await entries(connection, of: lineage(connection, of: session))
+            case .asOf(let seq):
+                let lineage = try await lineage(connection, of: session)
+                try await requireWholeTurns(connection, lineage, at: seq)
+                return try await entries(connection, of: lineage, seqs: 1...seq)
+            case .seqs(let seqs):
+                return try await entries(connection, of: lineage(connection, of: session), seqs: seqs)
+            case .after(let after, let limit):
+                return try await entries(connection, in: session, after: after, limit: limit)
+            }
+        }
+    }
+
     /// The lineage of `session`, read in one recursive query.
     func lineage(_ connection: PostgresConnection, of session: SessionRef) async throws -> Lineage {
         let rows = try await connection.rows(

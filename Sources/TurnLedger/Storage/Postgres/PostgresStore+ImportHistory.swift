@@ -4,10 +4,10 @@ import PostgresNIO
 /// Importing a provider's history on PostgreSQL, in one transaction.
 extension PostgresStore {
     /// Writes `steps` after the session's log (creating it in `tenant` when missing) and returns
-    /// the entries written and the session's key.
+    /// the entries written and the session.
     func importSteps(
         _ steps: [Ledger.PreparedStep], into sessionID: String, in scope: TenantScope, creatingIn tenant: String?
-    ) async throws -> ([Entry], Int64) {
+    ) async throws -> ([Entry], SessionRef) {
         try await write { connection in
             let session: SessionRef
             if let existing = try await optionalSession(connection, scope, sessionID, locking: true) {
@@ -41,7 +41,7 @@ extension PostgresStore {
                 }
             }
             let lineage = try await lineage(connection, of: session)
-            return (try await entries(connection, of: lineage).filter { $0.seq >= first }, session.key)
+            return (try await entries(connection, of: lineage).filter { $0.seq >= first }, session)
         }
     }
 }

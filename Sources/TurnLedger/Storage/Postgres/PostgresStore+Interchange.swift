@@ -5,9 +5,9 @@ import PostgresNIO
 /// ``ExportParser``, so a store moved from SQLite gives back the same export bytes.
 extension PostgresStore {
     /// Writes the export of the sessions in `scope` from one snapshot.
-    func export(to output: inout ExportWriter, scope: TenantScope) async throws -> ExportSummary {
-        var writer = output
-        let summary = try await read { connection in
+    func export(to handle: FileHandle, scope: TenantScope) async throws -> ExportSummary {
+        var writer = ExportWriter(handle: handle)
+        return try await read { connection in
             try writer.write(ExportLine.Header(format: ExportLine.format, version: ExportLine.version))
             let sessions = try await sessionsParentsFirst(connection, in: scope)
             for session in sessions { try await exportSession(connection, session, to: &writer) }
@@ -31,8 +31,6 @@ extension PostgresStore {
             try writer.flush()
             return summary
         }
-        output = writer
-        return summary
     }
 
     private func exportSession(_ connection: PostgresConnection, _ ref: SessionRef, to output: inout ExportWriter)
@@ -98,8 +96,10 @@ extension PostgresStore {
     }
 
     /// Imports an export in one transaction: all of it or nothing.
-    func importExport(_ reader: inout LineReader, scope: TenantScope) async throws -> ExportSummary {
-        try await write { connection in
+    func importExport(from url: URL, scope: TenantScope) async throws -> ExportSummary {
+        var reader = try LineReader(url: url)
+        defer { reader.close() }
+        return try await write { connection in
             var parser = ExportParser(scope: scope)
             var sessions: [SessionRef] = []
             while let line = try reader.next() {

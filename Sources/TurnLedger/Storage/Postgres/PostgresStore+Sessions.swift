@@ -77,6 +77,16 @@ extension PostgresStore {
         }
     }
 
+    func sessionRef(_ scope: TenantScope, _ id: String) async throws -> SessionRef {
+        try await read(session: id, in: scope) { _, session in session }
+    }
+
+    func nextSeq(in sessionID: String, scope: TenantScope) async throws -> Int {
+        try await read(session: sessionID, in: scope) { connection, session in
+            try await nextSeq(connection, in: session)
+        }
+    }
+
     /// The seq the next entry of `session` takes.
     func nextSeq(_ connection: PostgresConnection, in session: SessionRef) async throws -> Int {
         guard

@@ -160,6 +160,39 @@ extension PostgresStore {
         }
     }
 
+    func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef) {
+        try await close(as: .cancelled, saying: reason) { connection in
+            let session = try await session(connection, scope, sessionID, locking: true)
+            guard let staged = try await stagedTurn(connection, in: session) else {
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
+            }
+            return [staged]
+        }[0]
+    }
+
+    func recover(_ sessionID: String?, in scope: TenantScope, idleSince: Date?) async throws -> [(Turn, SessionRef)] {
+        try await close(as: .interrupted, saying: Ledger.interruptedResultText) { connection in
+            let staged: [StagedTurn]
+            if let sessionID {
+                let session = try await session(connection, scope, sessionID, locking: true)
+                staged = try await stagedTurn(connection, in: session).map { [$0] } ?? []
+            } else {
+                staged = try await stagedTurns(connection, in: scope)
+            }
+            return staged.filter { idleSince == nil || $0.turn.lastWrite <= idleSince! }
+        }
+    }
+
+    func currentTurn(in sessionID: String, scope: TenantScope) async throws -> Turn? {
+        try await read(session: sessionID, in: scope) { connection, session in
+            try await openTurn(connection, in: session)
+        }
+    }
+
+    func openTurns(in scope: TenantScope) async throws -> [Turn] {
+        try await read { connection in try await stagedTurns(connection, in: scope).map(\.turn) }
+    }
+
     /// Closes open turns in one transaction: every unanswered call gets an `outcome` result saying
     /// `text`. `which` picks the turns, read inside the transaction.
     func close(

@@ -10,7 +10,7 @@ import PostgresNIO
 /// do, so a stale `expectedSeq` is a ``LedgerError/seqConflict(sessionID:expected:next:)`` and not
 /// a failed insert. Writes to different sessions run at once. Every read is one `REPEATABLE READ`
 /// transaction: a snapshot, like an SQLite read transaction.
-final class PostgresStore: Sendable {
+final class PostgresStore: LedgerStore {
     let client: PostgresClient
     let location: PostgresLocation
     let logger: Logger
@@ -36,6 +36,12 @@ final class PostgresStore: Sendable {
         logger.debug("opened ledger", metadata: ["store": "\(location)"])
         return store
     }
+
+    var engineName: String { "PostgreSQL" }
+
+    /// Each second: other services' commits are not announced in this process (`LISTEN`/`NOTIFY`
+    /// would announce them).
+    var tailPollInterval: Duration? { .seconds(1) }
 
     /// Closes every connection once the queries in flight end.
     func close() {

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// Reading and sealing the staging area, inside a caller's transaction.
-extension Ledger {
+/// Reading and sealing the staging area on SQLite, inside a caller's transaction.
+extension SQLiteStore {
     static func openTurnRecord(_ db: Database, in session: SessionRef) throws -> OpenTurnRecord? {
         try SQLRequest<OpenTurnRecord>(
             sql: "SELECT \(OpenTurnRecord.selectedColumns) FROM openTurn WHERE sessionKey = ?",
@@ -46,33 +46,6 @@ extension Ledger {
             cached: true
         ).fetchAll(db)
         return try StagedTurn.turn(record, calls: calls, results: results, in: session)
-    }
-
-    /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when the session has an open turn.
-    static func requireNoOpenTurn(_ db: Database, in session: SessionRef) throws {
-        try requireNoOpenTurn(loadOpenTurn(db, in: session), in: session)
-    }
-
-    /// Throws ``LedgerError/openTurnPending(sessionID:seq:unansweredCallIDs:)`` when `turn` (a
-    /// session's open turn, read by either engine) is not nil.
-    static func requireNoOpenTurn(_ turn: Turn?, in session: SessionRef) throws {
-        if let turn {
-            throw LedgerError.openTurnPending(
-                sessionID: session.id,
-                seq: turn.seq,
-                unansweredCallIDs: turn.unansweredCallIds
-            )
-        }
-    }
-
-    /// The seq a new entry or turn of `session` takes, `next`, once nothing is open and the
-    /// caller's `expectedSeq` (when set) agrees.
-    static func placement(in session: SessionRef, next: Int, openTurn: Turn?, expectedSeq: Int?) throws -> Int {
-        try requireNoOpenTurn(openTurn, in: session)
-        if let expectedSeq, expectedSeq != next {
-            throw LedgerError.seqConflict(sessionID: session.id, expected: expectedSeq, next: next)
-        }
-        return next
     }
 
     /// Records `parts` with `outcome` for every unanswered call of `turn`, then seals it.

@@ -1,0 +1,251 @@
+import Foundation
+import GRDB
+
+/// Turns on SQLite: opening one, recording results, committing, cancelling and recovering.
+extension SQLiteStore {
+    func openTurn(
+        in sessionID: String, scope: TenantScope, parts: [ContentPart], encodedParts: String, calls: [ToolCall],
+        expectedSeq: Int?, idempotencyKey: String?, usage: TokenUsage?
+    ) async throws -> Turn {
+        try await write { db in
+            try Self.openTurn(
+                db, in: scope.session(db, sessionID), parts: parts, encodedParts: encodedParts, calls: calls,
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
+        }
+    }
+
+    /// Opens a turn inside the caller's transaction; `calls` are checked already.
+    static func openTurn(
+        _ db: Database,
+        in session: SessionRef,
+        parts: [ContentPart],
+        encodedParts: String,
+        calls: [ToolCall],
+        expectedSeq: Int? = nil,
+        idempotencyKey: String? = nil,
+        usage: TokenUsage? = nil,
+        openedAt: Date = Timestamp.now()
+    ) throws -> Turn {
+        let sessionID = session.id
+        if let idempotencyKey, let original = try turn(db, in: session, idempotencyKey: idempotencyKey) {
+            guard original.parts == parts, original.calls == calls else {
+                throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
+            }
+            return original
+        }
+        let next = try Ledger.placement(
+            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
+        try OpenTurnRecord(
+            sessionKey: session.key,
+            seq: next,
+            parts: encodedParts,
+            callCount: calls.count,
+            idempotencyKey: idempotencyKey,
+            openedAt: openedAt,
+            usage: try usage.map(JSONColumn.encode)
+        ).insert(db)
+        for (position, call) in calls.enumerated() {
+            try OpenCallRecord(
+                sessionKey: session.key,
+                position: position,
+                callId: call.id,
+                name: call.name,
+                arguments: call.arguments
+            ).insert(db)
+        }
+        return Turn(
+            sessionId: sessionID,
+            seq: next,
+            parts: parts,
+            calls: calls,
+            results: [],
+            openedAt: openedAt,
+            isCommitted: false,
+            usage: usage
+        )
+    }
+
+    /// The turn written with this idempotency key, open or committed, or nil; an entry written
+    /// by `append` with the key is returned as a turn without calls, which no retry matches.
+    private static func turn(_ db: Database, in session: SessionRef, idempotencyKey: String) throws -> Turn? {
+        if let open = try openTurnRecord(db, in: session), open.idempotencyKey == idempotencyKey {
+            return try loadOpenTurn(db, open, in: session)
+        }
+        guard let entry = try entryRecord(db, in: session, idempotencyKey: idempotencyKey) else { return nil }
+        return try committedTurn(db, entry, in: session)
+    }
+
+    static func committedTurn(_ db: Database, _ entry: EntryRecord, in session: SessionRef) throws -> Turn {
+        let calls =
+            try ToolCallRecord
+            .filter(Column("sessionKey") == entry.sessionKey && Column("turnSeq") == entry.seq)
+            .order(Column("position"))
+            .fetchAll(db)
+        let results =
+            try ToolResultRecord
+            .filter(Column("sessionKey") == entry.sessionKey && Column("turnSeq") == entry.seq)
+            .order(Column("position"))
+            .fetchAll(db)
+        return try Turn.committed(
+            entry, calls: calls, results: results,
+            usage: try UsageRecord.usages(db, in: entry.sessionKey, seqs: entry.seq...entry.seq)[entry.seq],
+            in: session)
+    }
+
+    func recordResult(
+        _ parts: [ContentPart], encodedParts: String, outcome: ToolOutcome, for callID: String,
+        in sessionID: String, scope: TenantScope
+    ) async throws -> ToolResult {
+        try await write { db in
+            try Self.recordResult(
+                db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: scope.session(db, sessionID))
+        }
+    }
+
+    /// Records a result inside the caller's transaction.
+    static func recordResult(
+        _ db: Database,
+        _ parts: [ContentPart],
+        encodedParts: String,
+        outcome: ToolOutcome,
+        for callID: String,
+        in session: SessionRef
+    ) throws -> ToolResult {
+        let sessionID = session.id
+        let position = try SQLRequest<Int>(
+            sql: "SELECT position FROM openCall WHERE sessionKey = ? AND callId = CAST(? AS TEXT)",
+            arguments: [session.key, Data(callID.utf8)],  // bytes: a call id may hold a NUL
+            cached: true
+        ).fetchOne(db)
+        guard let position else {
+            guard try openTurnRecord(db, in: session) != nil else {
+                // A retry whose first attempt landed, and whose turn was committed since.
+                if let landed = try landedResult(db, in: session, for: callID, outcome: outcome, parts: encodedParts) {
+                    return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: landed)
+                }
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
+            }
+            throw LedgerError.unknownCall(sessionID: sessionID, callID: callID)
+        }
+        let record = OpenResultRecord(
+            sessionKey: session.key,
+            position: position,
+            outcome: outcome,
+            parts: encodedParts,
+            recordedAt: Timestamp.now()
+        )
+        do {
+            try record.insert(db)
+        } catch DatabaseError.SQLITE_CONSTRAINT_PRIMARYKEY {
+            // The same result again is a retry of a write that landed: it returns the first.
+            let stored = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT outcome, parts, recordedAt FROM openResult WHERE sessionKey = ? AND position = ?"),
+                arguments: [session.key, position])
+            if let recordedAt = try recordedAt(of: stored, ifItHolds: outcome, encodedParts) {
+                return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: recordedAt)
+            }
+            throw LedgerError.duplicateResult(sessionID: sessionID, callID: callID)
+        }
+        return ToolResult(callId: callID, outcome: outcome, parts: parts, recordedAt: record.recordedAt)
+    }
+
+    /// When the session's newest committed turn holds this very result for `callID`, the time it
+    /// was recorded.
+    private static func landedResult(
+        _ db: Database, in session: SessionRef, for callID: String, outcome: ToolOutcome, parts: String
+    ) throws -> Date? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT outcome, parts, recordedAt FROM toolResult
+                    WHERE sessionKey = ?1 AND callId = CAST(?2 AS TEXT)
+                      AND turnSeq = (SELECT max(seq) FROM entry WHERE sessionKey = ?1 AND callCount > 0)
+                    """),
+            arguments: [session.key, Data(callID.utf8)])
+        return try recordedAt(of: row, ifItHolds: outcome, parts)
+    }
+
+    /// The time in a stored result row (`outcome, parts, recordedAt`) when it holds this outcome
+    /// and these encoded parts: the same result, sent again.
+    private static func recordedAt(of row: Row?, ifItHolds outcome: ToolOutcome, _ parts: String) throws -> Date? {
+        guard let row, row[0] == outcome.rawValue, try row.text(at: 1) == parts else { return nil }
+        return Timestamp.parse(row[2])
+    }
+
+    func commitTurn(in sessionID: String, scope: TenantScope, turnSeq: Int?) async throws -> (Turn, SessionRef?) {
+        try await write { (db: Database) throws -> (Turn, SessionRef?) in
+            let session = try scope.session(db, sessionID)
+            if let turnSeq {
+                guard let open = try Self.openTurnRecord(db, in: session) else {
+                    if let landed = try Self.committedTurn(db, in: session, at: turnSeq) { return (landed, nil) }
+                    throw LedgerError.noOpenTurn(sessionID: sessionID)
+                }
+                guard open.seq == turnSeq else {
+                    throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
+                }
+            }
+            let sealed = try Self.seal(db, try Self.requireOpenTurn(db, in: session))
+            return (sealed, session)
+        }
+    }
+
+    func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef) {
+        try await write { db in
+            let session = try scope.session(db, sessionID)
+            return (try Self.close(db, try Self.requireOpenTurn(db, in: session), as: .cancelled, saying: reason), session)
+        }
+    }
+
+    func currentTurn(in sessionID: String, scope: TenantScope) async throws -> Turn? {
+        try await read { db in
+            try Self.loadOpenTurn(db, in: scope.session(db, sessionID))
+        }
+    }
+
+    func openTurns(in scope: TenantScope) async throws -> [Turn] {
+        try await read { db in
+            try Self.openTurnRecords(db, in: scope).map { session, record in
+                try Self.loadOpenTurn(db, record, in: session)
+            }
+        }
+    }
+
+    func recover(_ sessionID: String?, in scope: TenantScope, idleSince: Date?) async throws -> [(Turn, SessionRef)] {
+        try await write { db in
+            let records: [(SessionRef, OpenTurnRecord)]
+            if let sessionID {
+                let session = try scope.session(db, sessionID)
+                records = try Self.openTurnRecord(db, in: session).map { [(session, $0)] } ?? []
+            } else {
+                records = try Self.openTurnRecords(db, in: scope)
+            }
+            return try records.compactMap { session, record -> (Turn, SessionRef)? in
+                let turn = try Self.loadOpenTurn(db, record, in: session)
+                if let idleSince, turn.lastWrite > idleSince { return nil }
+                let closed = try Self.close(
+                    db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
+                    saying: Ledger.interruptedResultText)
+                return (closed, session)
+            }
+        }
+    }
+
+    /// The committed turn whose assistant entry is at `seq` of the session's own log, if any.
+    static func committedTurn(_ db: Database, in session: SessionRef, at seq: Int) throws -> Turn? {
+        guard
+            let entry = try SQLRequest<EntryRecord>(
+                sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND seq = ? AND callCount > 0",
+                arguments: [session.key, seq], cached: true
+            ).fetchOne(db)
+        else { return nil }
+        return try committedTurn(db, entry, in: session)
+    }
+
+    static func requireOpenTurn(_ db: Database, in session: SessionRef) throws -> StagedTurn {
+        guard let record = try openTurnRecord(db, in: session) else {
+            throw LedgerError.noOpenTurn(sessionID: session.id)
+        }
+        return StagedTurn(session: session, record: record, turn: try loadOpenTurn(db, record, in: session))
+    }
+}

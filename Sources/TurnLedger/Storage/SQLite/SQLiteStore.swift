@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+/// A ledger's SQLite file, through GRDB: the default engine. Every write goes through the write
+/// pipeline (group commit for concurrent writers); every read is one read transaction (a snapshot).
+///
+/// Every access goes through ``write(_:)`` or ``read(_:)``, so that a storage failure (a lock
+/// held past the busy timeout, a full disk, an I/O error) reaches the caller as a ``LedgerError``
+/// that says what happened, never as a raw SQLite message.
+struct SQLiteStore: LedgerStore {
+    let writer: any DatabaseWriter
+    /// Every write goes through it: group commit for concurrent writers.
+    let pipeline = WritePipeline()
+    let configuration: LedgerConfiguration
+
+    var engineName: String { "SQLite" }
+
+    /// Never: every writer of the file announces its commits in its process, and the heartbeat's
+    /// read finds another process's rows.
+    var tailPollInterval: Duration? { nil }
+
+    /// Opens (creating if needed) the file a configuration names, and migrates it.
+    static func open(_ configuration: LedgerConfiguration) throws -> SQLiteStore {
+        let started = ContinuousClock.now
+        let pool = try openPool(configuration, since: started)
+        do {
+            return try SQLiteStore(pool, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw configuration.storageError(error, waitingSince: started)
+        }
+    }
+
+    /// Migrates `writer` (checking first that this version may touch it) and keeps it.
+    init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration) throws {
+        self.writer = writer
+        self.configuration = configuration
+        let migrator = DatabaseMigrator.ledger
+        try writer.read { db in try migrator.checkCompatibility(db) }
+        try migrator.migrateAlongsideOtherProcesses(writer)
+    }
+
+    /// Opens the file in WAL mode with the configured durability. On a new file GRDB switches to
+    /// WAL inside a deferred transaction (a savepoint), which SQLite cannot make wait for the busy
+    /// handler: when another process is setting up or writing the same new file at that moment,
+    /// it answers SQLITE_BUSY at once. Such an open is retried until the busy timeout.
+    private static func openPool(_ configuration: LedgerConfiguration, since started: ContinuousClock.Instant)
+        throws -> DatabasePool
+    {
+        var config = Configuration()  // foreign keys are on by default
+        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)  // the CLI and a server may write at once
+        config.prepareDatabase { db in db.add(function: SearchText.bodyFunction) }  // the view searchSource reads it
+        while true {
+            do {
+                let pool = try DatabasePool(path: configuration.path, configuration: config)
+                // The pool keeps one writer connection for its lifetime; only it writes, so only its
+                // level matters. (GRDB sets NORMAL when it opens a pool in WAL mode.)
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(configuration.durability.synchronous)")
+                }
+                return pool
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_BUSY && ContinuousClock.now - started < configuration.busyTimeout
+            {
+                Thread.sleep(forTimeInterval: 0.005)
+            } catch let error as DatabaseError {
+                throw configuration.storageError(error, waitingSince: started)
+            }
+        }
+    }
+
+    func close() throws {
+        try (writer as? DatabasePool)?.close()
+    }
+
+    /// One write, through the write pipeline: alone in an IMMEDIATE transaction, or beside
+    /// concurrent writes in one transaction, each in its own savepoint (``WritePipeline``). It
+    /// returns once that transaction has committed; when it throws, nothing of it was stored.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors { try await pipeline.write(on: writer, updates) }
+    }
+
+    /// One read transaction: a snapshot of committed rows.
+    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors { try await writer.read(value) }
+    }
+
+    private func mappingStorageErrors<T>(_ access: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        do {
+            return try await access()
+        } catch let error as DatabaseError {
+            throw configuration.storageError(error, waitingSince: started)
+        }
+    }
+}
+
+extension LedgerConfiguration {
+    /// The ledger's error for a storage failure; any other database error as it is (the
+    /// constraint errors the library expects are turned into ledger errors where they arise).
+    /// - Parameter started: When the access began: `store_busy` reports how long it waited.
+    func storageError(_ error: DatabaseError, waitingSince started: ContinuousClock.Instant) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            let waited = ContinuousClock.now - started
+            return LedgerError.storeBusy(waited: .milliseconds((waited / .milliseconds(1)).rounded()))
+        case .SQLITE_FULL:
+            return LedgerError.storageFull(path: path)
+        case .SQLITE_IOERR, .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM,
+            .SQLITE_NOMEM, .SQLITE_PROTOCOL:
+            return LedgerError.storageFailed(
+                path: path, sqliteCode: error.extendedResultCode.rawValue, message: error.message ?? "\(error)")
+        default:
+            return error
+        }
+    }
+}
