@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 /// A persistent conversation store for LLM agents, on one SQLite file (the default) or a

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One seq of a session's own log, as stored: what its hash covers and what search indexes.
 struct LogItem {
@@ -7,55 +6,6 @@ struct LogItem {
     /// The canonical content: every stored field, each length-prefixed (docs/schema.md).
     var canonical: Data
     var searchDocs: [SearchDoc]
-
-    /// The session's own log rows with seq above `after`, in seq order, read from the tables.
-    static func read(_ db: Database, of sessionKey: Int64, after: Int) throws -> [LogItem] {
-        var calls: [Int: [Row]] = [:]  // by turn: callId, name, arguments
-        let callRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT turnSeq, callId, name, arguments FROM toolCall
-                    WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
-                    """),
-            arguments: [sessionKey, after])
-        while let row = try callRows.next() { calls[row[0], default: []].append(row.copy()) }
-        var results: [Int: [Row]] = [:]  // by turn
-        let resultRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT turnSeq, position, callId, outcome, parts, recordedAt FROM toolResult
-                    WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
-                    """),
-            arguments: [sessionKey, after])
-        while let row = try resultRows.next() { results[row[0], default: []].append(row.copy()) }
-        var usages: [Int: Row] = [:]
-        let usageRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: "SELECT \(UsageRecord.selectedColumns) FROM entryUsage WHERE sessionKey = ? AND seq > ?"),
-            arguments: [sessionKey, after])
-        while let row = try usageRows.next() { usages[row[0]] = row.copy() }
-
-        var items: [LogItem] = []
-        let entryRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, role, parts, callCount, idempotencyKey, createdAt, summaryFrom, summaryTo, rewindTo
-                    FROM entry WHERE sessionKey = ? AND seq > ? ORDER BY seq
-                    """),
-            arguments: [sessionKey, after])
-        while let row = try entryRows.next() {
-            let seq: Int = row[0]
-            let turnCalls = calls[seq] ?? []
-            items.append(try entryItem(row, calls: turnCalls, usage: usages[seq], in: sessionKey))
-            let names = turnCalls.map { (try? $0.text(at: 2)) ?? "" }
-            for result in results[seq] ?? [] {
-                let position: Int = result[1]
-                let name = position < names.count ? names[position] : nil
-                items.append(try resultItem(result, turnSeq: seq, toolName: name, in: sessionKey))
-            }
-        }
-        return items
-    }
 
     /// The item of an entry from the values just inserted: the same bytes the table holds, so the
     /// chain can be extended without reading the row back.
@@ -111,55 +61,6 @@ struct LogItem {
         for index in docs.indices { docs[index].toolName = toolName }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }
-
-    private static func entryItem(_ row: Row, calls: [Row], usage: Row?, in sessionKey: Int64) throws -> LogItem {
-        let seq: Int = row[0]
-        let role: String = try row.text(at: 1)
-        var fields = CanonicalFields(kind: "entry")
-        fields.append(integer: seq)
-        fields.append(try row.data(at: 1))  // role
-        fields.append(try row.data(at: 2))  // parts
-        fields.append(integer: row[3])  // callCount
-        fields.append(try row.data(at: 4))  // idempotencyKey
-        fields.append(try row.data(at: 5))  // createdAt
-        fields.append(integer: row[6])  // summaryFrom
-        fields.append(integer: row[7])  // summaryTo
-        if let usage {
-            fields.append(try usage.data(at: 1))  // model
-            for index in 2...5 { fields.append(integer: usage[index]) }
-        } else {
-            for _ in 1...5 { fields.append(nil) }
-        }
-        if let rewindTo: Int = row[8] { fields.append(integer: rewindTo) }  // only for a marker (0010)
-        var docs = [SearchDoc](text: try row.parts(at: 2), sessionKey: sessionKey, seq: seq, kind: .message, role: role)
-        for (position, call) in calls.enumerated() {
-            fields.append(try call.data(at: 1))  // callId
-            fields.append(try call.data(at: 2))  // name
-            fields.append(try call.data(at: 3))  // arguments
-            let name = try call.text(at: 2)
-            docs.append(
-                SearchDoc(
-                    sessionKey: sessionKey, seq: seq, kind: .arguments, role: "assistant", toolName: name,
-                    position: position, text: try call.text(at: 3)))
-        }
-        return LogItem(seq: seq, canonical: fields.data, searchDocs: docs.filter { !$0.text.isEmpty })
-    }
-
-    private static func resultItem(_ row: Row, turnSeq: Int, toolName: String?, in sessionKey: Int64) throws -> LogItem
-    {
-        let position: Int = row[1]
-        let seq = turnSeq + 1 + position
-        var fields = CanonicalFields(kind: "result")
-        fields.append(integer: seq)
-        fields.append(try row.data(at: 2))  // callId
-        fields.append(try row.data(at: 3))  // outcome
-        fields.append(try row.data(at: 4))  // parts
-        fields.append(try row.data(at: 5))  // recordedAt
-        var docs = [SearchDoc](
-            text: try row.parts(at: 4), sessionKey: sessionKey, seq: seq, kind: .result, role: "tool", position: position)
-        for index in docs.indices { docs[index].toolName = toolName }
-        return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
-    }
 }
 
 /// Length-prefixed fields: 4 bytes big-endian length then the bytes; 0xFFFFFFFF for null.
@@ -182,12 +83,5 @@ struct CanonicalFields {
 
     mutating func append(integer: Int?) {
         append(integer.map { Data(String($0).utf8) })
-    }
-}
-
-extension Row {
-    /// A column's bytes exactly as stored, nil for NULL.
-    func data(at index: Int) throws -> Data? {
-        try withUnsafeData(atIndex: index) { $0.map { Data($0) } }
     }
 }

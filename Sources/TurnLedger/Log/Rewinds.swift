@@ -1,25 +1,7 @@
-import GRDB
-
 /// How rewind markers turn a log into a history (docs/schema.md, "Rewind"): H(0) is empty, an
 /// entry at seq n gives H(n) = H(n-1) then the entry (a turn with its results), and a marker at n
 /// back to t gives H(n) = H(t).
 enum Rewinds {
-    /// Whether the lineage holds a marker at or below `seq`: one probe of the index `entryRewinds`
-    /// per segment, which holds markers only. Without one, the history is the log.
-    static func occur(_ db: Database, in lineage: Lineage, upTo seq: Int) throws -> Bool {
-        for segment in lineage.segments(within: 1...max(seq, 1)) {
-            let found = try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT 1 FROM entry INDEXED BY entryRewinds
-                        WHERE sessionKey = ? AND seq BETWEEN ? AND ? AND rewindTo IS NOT NULL LIMIT 1
-                        """),
-                arguments: [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound])
-            if found == true { return true }
-        }
-        return false
-    }
-
     /// The messages of the history of `log` (read from seq 1) with seq in `seqs`, at most `limit`,
     /// each with its results.
     static func history(of log: [Entry], in seqs: ClosedRange<Int>, limit: Int?) -> [Entry] {

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Where one searchable text of the log is: a message's text, a call's arguments, or a result's
 /// text. The text itself stays in the log; the view `searchSource` reads it through
 /// ``SearchText/bodyFunction`` (docs/schema.md, "Search").
@@ -15,12 +13,6 @@ struct SearchDoc {
     var position: Int?
     /// The text, to leave out documents with none.
     var text: String
-
-    func insert(_ db: Database) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO searchDoc (sessionKey, seq, kind, role, toolName, position) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [sessionKey, seq, kind.rawValue, role, toolName, position])
-    }
 }
 
 extension [SearchDoc] {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The text form the search index holds, and the FTS5 query of a user's words.
 ///
@@ -41,15 +40,6 @@ enum SearchText {
         parts.compactMap { part -> String? in
             if case .text(let text) = part { text } else { nil }
         }.joined(separator: "\n")
-    }
-
-    /// `searchBody(source, kind)`, registered on every connection: the indexed text of a search
-    /// row from the log column it reads (a `parts` column, or a call's `arguments` for kind
-    /// `arguments`). The view `searchSource` calls it, so the text is never stored twice.
-    static let bodyFunction = DatabaseFunction("searchBody", argumentCount: 2, pure: true) { values in
-        guard let source = String.fromDatabaseValue(values[0]) else { return nil }
-        if String.fromDatabaseValue(values[1]) == "arguments" { return indexed(source) }
-        return indexed(searchable((try? PartsCodec.decode(source)) ?? []))
     }
 
     /// A snippet of indexed text as the user wrote it.

@@ -1,4 +1,4 @@
-/// The invariants of ``InvariantCheck/all`` in PostgreSQL's SQL, under the same names and with the
+/// The invariants of ``InvariantCheck/sqlite`` in PostgreSQL's SQL, under the same names and with the
 /// same lines: `verify` on a PostgreSQL store runs these. A call's id is `bytea` there; a line
 /// shows it with `encode(…, 'escape')`.
 extension InvariantCheck {

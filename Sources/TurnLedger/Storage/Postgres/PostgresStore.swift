@@ -15,18 +15,28 @@ final class PostgresStore: LedgerStore {
     let location: PostgresLocation
     let logger: Logger
     private let running: Task<Void, Never>
+    /// Ends when the task that runs the client has started: a lease before it would be logged
+    /// as a warning by postgres-nio.
+    private let started: AsyncStream<Void>
 
     private init(_ location: PostgresLocation, logger: Logger) {
         self.location = location
         self.logger = logger
         let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
         self.client = client
-        running = Task { await client.run() }
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        self.started = started
+        running = Task {
+            starting.finish()
+            await client.run()  // marks the client running before its first suspension
+        }
     }
 
     /// Connects to the database `location` names and migrates it (``PostgresMigrator``).
     static func open(_ location: PostgresLocation, logger: Logger) async throws -> PostgresStore {
         let store = PostgresStore(location, logger: logger)
+        for await _ in store.started {}
+        await Task.yield()
         do {
             try await store.mappingErrors { try await PostgresMigrator(logger: logger).migrate(store.client) }
         } catch {

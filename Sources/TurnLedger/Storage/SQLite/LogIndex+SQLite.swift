@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// The hash chain and the search rows of the log on SQLite, extended in the transaction that
+/// appends the rows they describe.
+extension LogIndex {
+    /// Hashes and indexes every own log row of `session` that has no hash yet. Called by
+    /// every write that adds log rows, inside its transaction.
+    static func extend(_ db: Database, _ session: SessionRef) throws {
+        try chain(db, session, storingSearchRows: true)
+        try SearchIndex.catchUp(db)
+    }
+
+    /// Extends the chain by `item`, the one row the caller just inserted, without reading it back;
+    /// when the chain does not end right before it (rows another client wrote, a fork's or a new
+    /// session's first row), as ``extend(_:_:)`` does.
+    static func extend(_ db: Database, _ session: SessionRef, with item: LogItem) throws {
+        guard let head = try head(db, session.key), head.seq == item.seq - 1 else {
+            return try extend(db, session)
+        }
+        try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
+            .execute(arguments: [session.key, item.seq, chain(head.hash, item)])
+        for doc in item.searchDocs { try doc.insert(db) }
+        try SearchIndex.catchUp(db)
+    }
+
+    /// The last hashed seq of a session's own rows, and its hash.
+    private static func head(_ db: Database, _ sessionKey: Int64) throws -> (seq: Int, hash: Data)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ? ORDER BY seq DESC LIMIT 1"),
+            arguments: [sessionKey]
+        ).map { ($0[0], $0[1]) }
+    }
+
+    /// Hashes the rows without one; with `storingSearchRows`, writes their search rows too.
+    private static func chain(_ db: Database, _ session: SessionRef, storingSearchRows: Bool) throws {
+        var previous: Data
+        let after: Int
+        if let head = try head(db, session.key) {
+            after = head.seq
+            previous = head.hash
+        } else {
+            let lineage = try Lineage.of(db, session)
+            after = lineage.forkSeq
+            previous = try hash(db, of: lineage, at: after)
+        }
+        for item in try LogItem.read(db, of: session.key, after: after) {
+            previous = chain(previous, item)
+            try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
+                .execute(arguments: [session.key, item.seq, previous])
+            if storingSearchRows { for doc in item.searchDocs { try doc.insert(db) } }
+        }
+    }
+
+    /// The stored hash at `seq` of a history (in whichever session owns that seq); the genesis
+    /// hash for seq 0.
+    static func hash(_ db: Database, of lineage: Lineage, at seq: Int) throws -> Data {
+        guard seq > 0, let owner = lineage.owner(of: seq) else { return genesis }
+        return try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hash FROM logHash WHERE sessionKey = ? AND seq = ?"),
+            arguments: [owner, seq]) ?? genesis
+    }
+
+    /// Hashes every session's rows that have no hash yet (a database from before 0005 has none).
+    /// Parents come before their forks. Part of migration 0009's follow-up.
+    static func backfill(_ db: Database) throws {
+        for session in try Lineage.sessionsParentsFirst(db) { try chain(db, session, storingSearchRows: false) }
+    }
+}
