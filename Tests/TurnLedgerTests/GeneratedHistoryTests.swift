@@ -9,9 +9,9 @@ import Testing
 @Suite struct GeneratedHistoryTests {
     static let perSeed = Int(ProcessInfo.processInfo.environment["TURNLEDGER_GENERATED_HISTORIES"] ?? "") ?? 50
 
-    @Test(arguments: [101, 202, 303, 404] as [UInt64])
-    func everyGeneratedHistoryRendersForEveryProviderTheSameEachTime(seed: UInt64) async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases, [101, 202, 303, 404] as [UInt64])
+    func everyGeneratedHistoryRendersForEveryProviderTheSameEachTime(engine: Engine, seed: UInt64) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         var generator = HistoryGenerator(seed: seed)
         var rendered = 0
@@ -29,7 +29,7 @@ import Testing
                     } catch {
                         let log = try await temp.ledger.entries(in: session)
                         Issue.record(
-                            "seed \(seed) \(session) \(format.rawValue) budget \(budget ?? 0): \(error)\n\(log)")
+                            "\(engine) seed \(seed) \(session) \(format.rawValue) budget \(budget ?? 0): \(error)\n\(log)")
                         return
                     }
                     let again = try await temp.ledger.context(for: session, format: format, maxTokens: budget)

@@ -21,10 +21,13 @@ import TurnLedger
         var untyped: [String] = []
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func everyCallSucceedsOrFailsTypedAndNothingStoredChanges(seed: UInt64) async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases, [1, 2, 3] as [UInt64])
+    func everyCallSucceedsOrFailsTypedAndNothingStoredChanges(engine: Engine, seed: UInt64) async throws {
+        let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = temp.ledger
         var input = HostileInput(seed: seed)
         var tally = Tally()
@@ -71,7 +74,7 @@ import TurnLedger
                         input.history(anthropic: anthropic), format: anthropic ? .anthropic : .openAIChat, into: id)
                     sessions.append(SessionName(tenant: name.tenant, id: id))
                 case 8 where input.chance(10):
-                    try await importMutatedExport(of: ledger, input: &input, in: temp.directory)
+                    try await importMutatedExport(of: ledger, input: &input, in: directory, engine: engine)
                 default:
                     _ = try await scoped.context(for: session, format: input.pick(ProviderFormat.allCases))
                 }
@@ -106,9 +109,11 @@ import TurnLedger
         }
     }
 
-    /// Exports the store, mutates a line or not, and imports it into a new store, which must
-    /// then verify clean whether the import was taken or refused.
-    private func importMutatedExport(of ledger: Ledger, input: inout HostileInput, in directory: URL) async throws {
+    /// Exports the store, mutates a line or not, and imports it into a new store of the same
+    /// engine, which must then verify clean whether the import was taken or refused.
+    private func importMutatedExport(of ledger: Ledger, input: inout HostileInput, in directory: URL, engine: Engine)
+        async throws
+    {
         let name = UUID().uuidString
         let url = directory.appendingPathComponent("\(name).jsonl")
         try await ledger.export(to: url)
@@ -125,8 +130,9 @@ import TurnLedger
             }
         }
         try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(to: url)
-        let target = try Ledger(path: directory.appendingPathComponent("\(name).sqlite").path)
-        defer { #expect(throws: Never.self) { try target.close() } }
+        let store = try await EngineLedger.open(engine)
+        defer { store.remove() }
+        let target = store.ledger
         do {
             try await target.importExport(from: url)
         } catch {

@@ -1,16 +1,16 @@
 import Foundation
 
 /// An API key of the HTTP service, as stored: never the key itself.
-public struct APIKey: Sendable, Hashable, Codable {
+package struct APIKey: Sendable, Hashable, Codable {
     /// The public part of the key, shown in lists and logs.
-    public var id: String
+    package var id: String
     /// The tenant whose sessions the key reaches.
-    public var tenant: String
-    public var name: String?
-    public var createdAt: Date
-    public var revokedAt: Date?
+    package var tenant: String
+    package var name: String?
+    package var createdAt: Date
+    package var revokedAt: Date?
 
-    public init(id: String, tenant: String, name: String?, createdAt: Date, revokedAt: Date?) {
+    package init(id: String, tenant: String, name: String?, createdAt: Date, revokedAt: Date?) {
         self.id = id
         self.tenant = tenant
         self.name = name
@@ -20,7 +20,7 @@ public struct APIKey: Sendable, Hashable, Codable {
 }
 
 /// A key just created: `secret` is the whole key, shown this once and never stored.
-public struct NewAPIKey: Sendable, Hashable, Codable {
-    public var key: APIKey
-    public var secret: String
+package struct NewAPIKey: Sendable, Hashable, Codable {
+    package var key: APIKey
+    package var secret: String
 }

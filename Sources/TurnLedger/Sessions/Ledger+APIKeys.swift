@@ -4,7 +4,7 @@ import Foundation
 extension Ledger {
     /// Creates an API key for `tenant`. The returned `secret` (`tlk_<12 hex id>_<64 hex>`) is the only
     /// copy: the store keeps its SHA-256.
-    public func createAPIKey(tenant: String, name: String? = nil) async throws -> NewAPIKey {
+    package func createAPIKey(tenant: String, name: String? = nil) async throws -> NewAPIKey {
         try configuration.checkIdentifier(tenant, field: "tenant")
         if let name { try configuration.checkIdentifier(name, field: "name") }
         let id = Self.randomToken(bytes: 6)
@@ -15,14 +15,14 @@ extension Ledger {
     }
 
     /// Every API key, revoked ones included, oldest first.
-    public func apiKeys() async throws -> [APIKey] {
+    package func apiKeys() async throws -> [APIKey] {
         try await store.apiKeys()
     }
 
     /// Revokes a key: it stops working at once.
     ///
     /// - Throws: ``LedgerError/invalidInput(field:reason:)`` for an unknown or revoked key.
-    public func revokeAPIKey(id: String) async throws {
+    package func revokeAPIKey(id: String) async throws {
         guard try await store.revokeAPIKey(id: id, at: Timestamp.now()) else {
             throw LedgerError.invalidInput(field: "id", reason: "no active API key '\(id)'")
         }
@@ -35,7 +35,7 @@ extension Ledger {
 
     /// The active key whose secret this is (its id and tenant), or nil. The stored hash is
     /// compared in constant time.
-    public func apiKey(forSecret secret: String) async throws -> APIKey? {
+    package func apiKey(forSecret secret: String) async throws -> APIKey? {
         let parts = secret.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "tlk" else { return nil }
         let id = String(parts[1])
