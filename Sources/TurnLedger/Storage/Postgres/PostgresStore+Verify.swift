@@ -69,25 +69,20 @@ extension PostgresStore {
                 stored[seq] = hash
             }
             let items = try await logItems(connection, of: session.key, after: lineage.forkSeq)
-            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) { broken.append("session '\(session.id)': the hash chain breaks at seq \(firstBroken)") }
+            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) {
+                broken.append("session '\(session.id)': the hash chain breaks at seq \(firstBroken)")
+            }
         }
         return broken
     }
 
-    /// Every session (of `scope`), parents before their forks, then by creation time, id and key.
+    /// Every session (of `scope`), parents before their forks (``SharedSQL/sessionsParentsFirst(where:)``).
     func sessionsParentsFirst(_ connection: PostgresConnection, in scope: TenantScope = .all) async throws
         -> [SessionRef]
     {
         let condition = try scope.postgresCondition(on: "s.tenant")
         let query = PostgresQuery(
-            unsafeSQL: """
-                WITH RECURSIVE depth(key, level) AS (
-                    SELECT key, 0 FROM session WHERE parentKey IS NULL
-                    UNION ALL SELECT s.key, d.level + 1 FROM session s JOIN depth d ON s.parentKey = d.key)
-                SELECT s.key, s.id FROM depth d JOIN session s ON s.key = d.key
-                WHERE \(condition.sql)
-                ORDER BY d.level, s.createdAt, s.id, s.key
-                """, binds: condition.binds)
+            unsafeSQL: SharedSQL.sessionsParentsFirst(where: condition.sql), binds: condition.binds)
         return try await connection.rows(query, logger: logger).map { row in
             let (key, id) = try row.decode((Int64, String).self)
             return SessionRef(key: key, id: id)

@@ -21,21 +21,11 @@ extension Lineage {
         return Lineage(session, ancestry: ancestry)
     }
 
-    /// Every session (of `scope`), parents before their forks, then by creation time, id and
-    /// key: the order in which a history can be rebuilt.
+    /// Every session (of `scope`), parents before their forks (``SharedSQL/sessionsParentsFirst(where:)``).
     static func sessionsParentsFirst(_ db: Database, in scope: TenantScope = .all) throws -> [SessionRef] {
         let filter = scope.sessionFilter
         return try Row.fetchAll(
-            db,
-            sql: """
-                WITH RECURSIVE depth(key, level) AS (
-                    SELECT key, 0 FROM session WHERE parentKey IS NULL
-                    UNION ALL SELECT s.key, d.level + 1 FROM session s JOIN depth d ON s.parentKey = d.key)
-                SELECT s.key, s.id FROM depth d JOIN session s ON s.key = d.key
-                WHERE \(filter.sql)
-                ORDER BY d.level, s.createdAt, s.id, s.key
-                """,
-            arguments: filter.arguments
+            db, sql: SharedSQL.sessionsParentsFirst(where: filter.sql), arguments: filter.arguments
         ).map { SessionRef(key: $0[0], id: try $0.text(at: 1)) }
     }
 }
