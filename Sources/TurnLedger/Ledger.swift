@@ -60,7 +60,8 @@ public struct Ledger: Sendable {
     /// ```
     ///
     /// - Throws: what ``init(configuration:logger:)`` throws; for PostgreSQL,
-    ///   ``LedgerError/invalidInput(field:reason:)`` (field `store`) for a URL that is not one, and
+    ///   ``LedgerError/invalidInput(field:reason:)`` (field `store`) for a URL that is not one, or
+    ///   (field `maxStoreConnections`) for a pool of fewer than one connection, and
     ///   ``LedgerError/postgresFailed(store:sqlState:message:)`` when the server cannot be reached.
     public static func open(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) async throws
         -> Ledger
@@ -68,7 +69,14 @@ public struct Ledger: Sendable {
         guard PostgresLocation.isURL(configuration.path) else {
             return try Ledger(configuration: configuration, logger: logger)
         }
-        let store = try await PostgresStore.open(PostgresLocation(url: configuration.path), logger: logger)
+        let location = try PostgresLocation(url: configuration.path)
+        guard configuration.maxStoreConnections >= 1 else {
+            throw LedgerError.invalidInput(
+                field: "maxStoreConnections",
+                reason: "a PostgreSQL ledger needs at least 1 connection, not \(configuration.maxStoreConnections)")
+        }
+        let store = try await PostgresStore.open(
+            location, maxConnections: configuration.maxStoreConnections, logger: logger)
         return Ledger(store: store, configuration: configuration, logger: logger)
     }
 

@@ -1,4 +1,4 @@
-/// How a ledger opens its database file.
+/// How a ledger opens its store: an SQLite file, or a PostgreSQL database named by a URL.
 public struct LedgerConfiguration: Sendable, Equatable {
     /// What a write has survived once it returns.
     /// Raw values are the spellings the CLI and documentation use.
@@ -13,7 +13,8 @@ public struct LedgerConfiguration: Sendable, Equatable {
         public var synchronous: String { self == .powerLoss ? "FULL" : "NORMAL" }
     }
 
-    /// The SQLite file; created with its directory's permissions when missing.
+    /// The SQLite file (created with its directory's permissions when missing), or a PostgreSQL
+    /// database as a URL (`postgres://user@host:5432/database`; see ``Ledger/open(configuration:logger:)``).
     public var path: String
     /// How long a write waits for another process's write lock before it fails.
     public var busyTimeout: Duration
@@ -22,6 +23,10 @@ public struct LedgerConfiguration: Sendable, Equatable {
     public var maxIdentifierLength: Int
     /// The most tool calls one turn may make.
     public var maxCallsPerTurn: Int
+    /// The most connections a PostgreSQL ledger keeps open to its server (its pool; postgres-nio's
+    /// default, 20). Each process that opens the ledger opens up to this many: N services need
+    /// N times this within the server's `max_connections`. An SQLite ledger ignores it.
+    public var maxStoreConnections: Int
 
     /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
@@ -29,12 +34,14 @@ public struct LedgerConfiguration: Sendable, Equatable {
         busyTimeout: Duration = .seconds(10),
         durability: Durability = .processCrash,
         maxIdentifierLength: Int = 512,
-        maxCallsPerTurn: Int = 256
+        maxCallsPerTurn: Int = 256,
+        maxStoreConnections: Int = 20
     ) {
         self.path = path
         self.busyTimeout = busyTimeout
         self.durability = durability
         self.maxIdentifierLength = maxIdentifierLength
         self.maxCallsPerTurn = maxCallsPerTurn
+        self.maxStoreConnections = maxStoreConnections
     }
 }

@@ -31,6 +31,13 @@ struct LedgerOptions: ParsableArguments {
 
     @Option(
         help: """
+            The most connections this process keeps open to a PostgreSQL store (its pool); \
+            N services need N times this within the server's max_connections. Ignored for an SQLite file.
+            """)
+    var storeConnections = 20
+
+    @Option(
+        help: """
             Name sessions within this tenant: a session id then means this tenant's session, and \
             lists, searches and exports hold this tenant's sessions only. "" names the sessions \
             without a tenant. Without it a session id names the one session that has it, whatever \
@@ -52,7 +59,8 @@ struct LedgerOptions: ParsableArguments {
         var logger = Logger(label: "turnledger", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = logLevel
         var configuration = LedgerConfiguration(
-            path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability)
+            path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability,
+            maxStoreConnections: storeConnections)
         configure(&configuration)
         let ledger = try await Ledger.open(configuration: configuration, logger: logger)
         guard let inTenant else { return ledger }

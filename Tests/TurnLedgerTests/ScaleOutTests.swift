@@ -10,7 +10,10 @@ import TurnLedger
         let url = cluster.url(try cluster.createDatabase())
         let (status, stdout) = try await ChildProcess.run(
             ChildProcess.productsDirectory.appendingPathComponent("turnledger"),
-            arguments: ["scale-out", "--store", url, "--services", "3", "--agents", "9", "--turns", "6", "--idle-for", "1"])
+            arguments: [
+                "scale-out", "--store", url, "--services", "3", "--agents", "9", "--turns", "6", "--idle-for", "1",
+                "--store-connections", "4",
+            ])
         let report = try #require(try JSONSerialization.jsonObject(with: stdout) as? [String: Any])
         #expect(status == 0, "\(report)")
         #expect(report["ok"] as? Bool == true)

@@ -27,6 +27,7 @@ struct ScaleOutCommand: AsyncParsableCommand {
     @Option(help: "Tool calls per turn.") var calls = 2
     @Option(help: "The share of the writes after which the first service is killed.") var killAfter = 0.4
     @Option(help: "The --idle-for of the recover run after the restart, in seconds.") var idleFor = 3
+    @Option(help: "The --store-connections of each service.") var storeConnections = 20
 
     struct Report: Encodable {
         var services: Int
@@ -56,7 +57,8 @@ struct ScaleOutCommand: AsyncParsableCommand {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("turnledger-scale-out-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let pool = (0..<services).map {
-            ServiceProcess(store: store, log: logs.appendingPathComponent("serve-\($0).log"))
+            ServiceProcess(
+                store: store, connections: storeConnections, log: logs.appendingPathComponent("serve-\($0).log"))
         }
         for service in pool { try await service.start() }
         defer { for service in pool { service.stop() } }

@@ -3,6 +3,8 @@ import Foundation
 /// A `turnledger serve` child process of the scale-out run, on a loopback port.
 final class ServiceProcess: @unchecked Sendable {
     let store: String
+    /// Its `--store-connections`.
+    let connections: Int
     let log: URL
     private(set) var port: Int
     private var process: Process?
@@ -13,8 +15,9 @@ final class ServiceProcess: @unchecked Sendable {
         var description: String
     }
 
-    init(store: String, port: Int = 0, log: URL) {
+    init(store: String, connections: Int, port: Int = 0, log: URL) {
         self.store = store
+        self.connections = connections
         self.port = port
         self.log = log
     }
@@ -23,7 +26,9 @@ final class ServiceProcess: @unchecked Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["serve", "--store", store, "--port", "\(port)", "--log-level", "error"]
+        process.arguments = [
+            "serve", "--store", store, "--store-connections", "\(connections)", "--port", "\(port)", "--log-level", "error",
+        ]
         let output = Pipe()
         process.standardOutput = output
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }

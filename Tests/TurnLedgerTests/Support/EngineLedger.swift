@@ -32,7 +32,7 @@ struct EngineLedger {
             let cluster = try await PostgresCluster.shared()
             let database = try cluster.createDatabase()
             let url = cluster.url(database)
-            var configuration = LedgerConfiguration(path: url)
+            var configuration = LedgerConfiguration(path: url, maxStoreConnections: 4)  // many tests run at once
             configure(&configuration)
             let ledger = try await Ledger.open(configuration: configuration)
             return EngineLedger(engine: engine, ledger: ledger, store: url, database: database, directory: nil)

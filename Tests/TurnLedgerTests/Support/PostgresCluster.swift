@@ -58,7 +58,7 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         server.executableURL = command("postgres")
         server.arguments = arguments(
-            "postgres", ["-D", data, "-k", directory.path, "-c", "listen_addresses=", "-c", "fsync=off"])
+            "postgres", ["-D", data, "-k", directory.path, "-c", "listen_addresses=", "-c", "fsync=off", "-c", "max_connections=\(Self.maxConnections)"])
         server.standardOutput = try FileHandle(forWritingTo: log)
         server.standardError = try FileHandle(forWritingTo: log)
         try server.run()
@@ -70,6 +70,10 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
             throw Failure.command("postgres", Run(status: -1, stdout: "", stderr: "the server did not start"))
         }
     }
+
+    /// The server's `max_connections`: the suites run at once, each ledger with its own pool, and
+    /// the scale-out test adds three services; `.ci/run` starts its cluster with the same limit.
+    static let maxConnections = 400
 
     /// Stops the server (a fast shutdown) and removes the cluster.
     func stop() {

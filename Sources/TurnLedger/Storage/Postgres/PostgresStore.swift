@@ -19,10 +19,12 @@ final class PostgresStore: LedgerStore {
     /// as a warning by postgres-nio.
     private let started: AsyncStream<Void>
 
-    private init(_ location: PostgresLocation, logger: Logger) {
+    private init(_ location: PostgresLocation, maxConnections: Int, logger: Logger) {
         self.location = location
         self.logger = logger
-        let client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
+        var configuration = location.clientConfiguration
+        configuration.options.maximumConnections = maxConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         let (started, starting) = AsyncStream<Void>.makeStream()
         self.started = started
@@ -32,9 +34,10 @@ final class PostgresStore: LedgerStore {
         }
     }
 
-    /// Connects to the database `location` names and migrates it (``PostgresMigrator``).
-    static func open(_ location: PostgresLocation, logger: Logger) async throws -> PostgresStore {
-        let store = PostgresStore(location, logger: logger)
+    /// Connects to the database `location` names, with at most `maxConnections` connections open
+    /// at once, and migrates it (``PostgresMigrator``).
+    static func open(_ location: PostgresLocation, maxConnections: Int, logger: Logger) async throws -> PostgresStore {
+        let store = PostgresStore(location, maxConnections: maxConnections, logger: logger)
         for await _ in store.started {}
         await Task.yield()
         do {
