@@ -21,7 +21,7 @@ public struct Ledger: Sendable {
     /// The database: an SQLite file (``SQLiteStore``) or a PostgreSQL database (``PostgresStore``).
     let store: any LedgerStore
     /// Wakes the tails of a session when a write committed rows to its log.
-    let feed = LogFeed()
+    let feed: LogFeed
     let configuration: LedgerConfiguration
     let logger: Logger
     /// Which sessions its session ids name: every session, or one tenant's (``scoped(to:)``).
@@ -75,13 +75,16 @@ public struct Ledger: Sendable {
                 field: "maxStoreConnections",
                 reason: "a PostgreSQL ledger needs at least 1 connection, not \(configuration.maxStoreConnections)")
         }
+        let feed = LogFeed()  // other services' commits, heard by the store, wake this ledger's tails
         let store = try await PostgresStore.open(
-            location, maxConnections: configuration.maxStoreConnections, logger: logger)
-        return Ledger(store: store, configuration: configuration, logger: logger)
+            location, maxConnections: configuration.maxStoreConnections, logger: logger,
+            heard: { key, purged in feed.announce(key, purged: purged) })
+        return Ledger(store: store, feed: feed, configuration: configuration, logger: logger)
     }
 
-    init(store: any LedgerStore, configuration: LedgerConfiguration, logger: Logger) {
+    init(store: any LedgerStore, feed: LogFeed = LogFeed(), configuration: LedgerConfiguration, logger: Logger) {
         self.store = store
+        self.feed = feed
         self.configuration = configuration
         self.logger = logger
         logger.debug("opened ledger", metadata: ["engine": "\(store.engineName)"])

@@ -39,7 +39,7 @@ extension Ledger {
         let prepared = try steps.enumerated().map { index, step in try prepare(step, at: index) }
         let (entries, session) = try await store.importSteps(
             prepared, into: sessionID, in: scope, creatingIn: try scope.tenantForNewSession(nil))
-        feed.announce(session.key)
+        await announce(session.key)
         logger.debug("imported history", metadata: ["session": "\(sessionID)", "entries": "\(entries.count)"])
         return entries
     }

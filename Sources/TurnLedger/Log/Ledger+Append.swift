@@ -35,7 +35,7 @@ extension Ledger {
         try configuration.checkIdempotencyKey(idempotencyKey)
         let (entry, session) = try await store.append(
             message, to: sessionID, in: scope, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
-        feed.announce(session.key)
+        await announce(session.key)
         logger.trace("appended", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }

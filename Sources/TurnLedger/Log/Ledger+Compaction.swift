@@ -28,7 +28,7 @@ extension Ledger {
         try configuration.checkIdempotencyKey(idempotencyKey)
         let (entry, session) = try await store.append(
             message, to: sessionID, in: scope, expectedSeq: nil, idempotencyKey: idempotencyKey)
-        feed.announce(session.key)
+        await announce(session.key)
         logger.debug("appended summary", metadata: ["session": "\(sessionID)", "seq": "\(entry.seq)"])
         return entry
     }

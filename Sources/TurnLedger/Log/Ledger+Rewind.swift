@@ -42,7 +42,7 @@ extension Ledger {
         let (marker, session) = try await store.rewind(
             sessionID, in: scope, to: seq, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey,
             discardingOpenTurn: discardingOpenTurn)
-        feed.announce(session.key)
+        await announce(session.key)
         logger.debug("rewound", metadata: ["session": "\(sessionID)", "to": "\(seq)", "seq": "\(marker.seq)"])
         return marker
     }

@@ -28,7 +28,7 @@ extension Ledger {
         let purged = try await store.purge(
             sessionID, in: scope, reason: reason, requestedBy: requestedBy, includingForks: includingForks)
         let records = purged.map(\.0)
-        for (_, session) in purged { feed.announce(session.key, purged: true) }  // their tails end
+        for (_, session) in purged { await announce(session.key, purged: true) }  // their tails end
         for record in records {
             logger.notice(
                 "purged session",

@@ -20,6 +20,11 @@ protocol LedgerStore: Sendable {
     /// Closes the database: every connection is closed once the accesses in flight end.
     func close() throws
 
+    /// Tells the store's other processes that a write committed to the session's log (or, with
+    /// `purged`, removed the session), after the ledger woke its own tails. Never throws: the
+    /// write has committed, and a tail that misses it reads again within ``tailPollInterval``.
+    func announceCommit(_ key: Int64, purged: Bool) async
+
     // MARK: Sessions
 
     func createSession(_ record: SessionRecord) async throws

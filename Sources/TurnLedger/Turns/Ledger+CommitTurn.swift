@@ -13,7 +13,7 @@ extension Ledger {
     @discardableResult
     public func commitTurn(in sessionID: String, turnSeq: Int? = nil) async throws -> Turn {
         let (turn, session) = try await store.commitTurn(in: sessionID, scope: scope, turnSeq: turnSeq)
-        if let session { feed.announce(session.key) }
+        if let session { await announce(session.key) }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
     }
@@ -29,7 +29,7 @@ extension Ledger {
         reason: String = "The tool call was cancelled before it returned a result."
     ) async throws -> Turn {
         let (turn, session) = try await store.cancelTurn(in: sessionID, scope: scope, reason: reason)
-        feed.announce(session.key)
+        await announce(session.key)
         logger.debug("cancelled turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn
     }

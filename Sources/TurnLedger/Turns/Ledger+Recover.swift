@@ -28,7 +28,7 @@ extension Ledger {
         }
         let idleSince = idleFor.map { Timestamp.now().addingTimeInterval(-$0.timeInterval) }
         let turns = try await store.recover(sessionID, in: scope, idleSince: idleSince)
-        for (_, session) in turns { feed.announce(session.key) }
+        for (_, session) in turns { await announce(session.key) }
         if !turns.isEmpty {
             logger.debug("recovered open turns", metadata: ["count": "\(turns.count)"])
         }

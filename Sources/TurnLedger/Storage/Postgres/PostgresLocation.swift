@@ -77,6 +77,24 @@ package struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The configuration of one connection outside the pool (the commit listener's).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        switch endpoint {
+        case .socket(let path):
+            return PostgresConnection.Configuration(
+                unixSocketPath: path, username: username, password: password, database: database)
+        case .tcp(let host, let port):
+            let tls: PostgresConnection.Configuration.TLS
+            switch self.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            return PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password, database: database, tls: tls)
+        }
+    }
+
     /// The client configuration postgres-nio connects with.
     package var clientConfiguration: PostgresClient.Configuration {
         switch endpoint {

@@ -18,10 +18,13 @@ final class PostgresStore: LedgerStore {
     /// Ends when the task that runs the client has started: a lease before it would be logged
     /// as a warning by postgres-nio.
     private let started: AsyncStream<Void>
+    /// Hears other processes' commits (``announceCommit(_:purged:)``).
+    private let listener: PostgresCommitListener
 
-    private init(_ location: PostgresLocation, maxConnections: Int, logger: Logger) {
+    private init(_ location: PostgresLocation, maxConnections: Int, listener: PostgresCommitListener, logger: Logger) {
         self.location = location
         self.logger = logger
+        self.listener = listener
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maxConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -35,9 +38,14 @@ final class PostgresStore: LedgerStore {
     }
 
     /// Connects to the database `location` names, with at most `maxConnections` connections open
-    /// at once, and migrates it (``PostgresMigrator``).
-    static func open(_ location: PostgresLocation, maxConnections: Int, logger: Logger) async throws -> PostgresStore {
-        let store = PostgresStore(location, maxConnections: maxConnections, logger: logger)
+    /// at once (and one more that listens for commits: `heard` is called with the session key of
+    /// each commit any ledger on the database announces), and migrates it (``PostgresMigrator``).
+    static func open(
+        _ location: PostgresLocation, maxConnections: Int, logger: Logger,
+        heard: @escaping @Sendable (_ key: Int64, _ purged: Bool) -> Void
+    ) async throws -> PostgresStore {
+        let listener = await PostgresCommitListener.start(location, logger: logger, heard: heard)
+        let store = PostgresStore(location, maxConnections: maxConnections, listener: listener, logger: logger)
         for await _ in store.started {}
         await Task.yield()
         do {
@@ -52,13 +60,25 @@ final class PostgresStore: LedgerStore {
 
     var engineName: String { "PostgreSQL" }
 
-    /// Each second: other services' commits are not announced in this process (`LISTEN`/`NOTIFY`
-    /// would announce them).
-    var tailPollInterval: Duration? { .seconds(1) }
+    /// Every 5 seconds: other services' commits are heard (``PostgresCommitListener``), but a
+    /// notification sent while the listening connection reconnects, or never sent by a writer
+    /// that died right after its commit, is missed.
+    var tailPollInterval: Duration? { .seconds(5) }
 
     /// Closes every connection once the queries in flight end.
     func close() {
+        listener.stop()
         running.cancel()
+    }
+
+    /// `pg_notify` on its own, after the commit: the other processes' listeners hear it.
+    func announceCommit(_ key: Int64, purged: Bool) async {
+        let payload = PostgresCommitListener.payload(key, purged: purged)
+        do {
+            try await client.query("SELECT pg_notify(\(PostgresCommitListener.channel), \(payload))", logger: logger)
+        } catch {
+            logger.debug("commit not announced", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     /// One write transaction: committed when `body` returns, rolled back when it throws.

@@ -19,6 +19,10 @@ struct SQLiteStore: LedgerStore {
     /// read finds another process's rows.
     var tailPollInterval: Duration? { nil }
 
+    /// Nothing to do: the ledger that wrote woke its tails; another process's tails of the same
+    /// file find the rows at their heartbeat's read.
+    func announceCommit(_ key: Int64, purged: Bool) async {}
+
     /// Opens (creating if needed) the file a configuration names, and migrates it.
     static func open(_ configuration: LedgerConfiguration) throws -> SQLiteStore {
         let started = ContinuousClock.now

@@ -1,0 +1,72 @@
+import Logging
+import PostgresNIO
+
+/// Hears the commits other processes make to the same PostgreSQL database, so that this
+/// process's tails wake at once and not at their next read.
+///
+/// After each write that adds to a session's log (or purges it), the writing ledger sends
+/// `pg_notify('turnledger_log', '<session key>')` (`'<key> purged'` for a purge). Every open
+/// PostgreSQL ledger listens on that channel on one connection of its own, outside its pool, and
+/// hands what it hears to `heard`. A notification sent while the connection is being made again
+/// (it is, a second after it breaks) is missed; the tail then finds the rows at its next read
+/// (``PostgresStore/tailPollInterval``).
+final class PostgresCommitListener: Sendable {
+    static let channel = "turnledger_log"
+
+    private let task: Task<Void, Never>
+
+    /// Starts listening; returns once the first `LISTEN` took effect (or the first try failed), so
+    /// that no commit made after the ledger opened goes unheard.
+    static func start(
+        _ location: PostgresLocation, logger: Logger, heard: @escaping @Sendable (_ key: Int64, _ purged: Bool) -> Void
+    ) async -> PostgresCommitListener {
+        let (listening, ready) = AsyncStream<Void>.makeStream()
+        let listener = PostgresCommitListener(location, logger: logger, ready: ready, heard: heard)
+        for await _ in listening {}
+        return listener
+    }
+
+    private init(
+        _ location: PostgresLocation, logger: Logger, ready: AsyncStream<Void>.Continuation,
+        heard: @escaping @Sendable (Int64, Bool) -> Void
+    ) {
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: try location.connectionConfiguration(), id: 0, logger: logger)
+                    do {
+                        try await connection.listen(on: Self.channel) { notifications in
+                            ready.finish()
+                            for try await notification in notifications {
+                                if let (key, purged) = Self.parse(notification.payload) { heard(key, purged) }
+                            }
+                        }
+                    } catch {
+                        logger.debug("commit listener stopped", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                    try? await connection.close()
+                } catch {
+                    logger.debug("commit listener cannot connect", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                ready.finish()
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// The payload a writer sends.
+    static func payload(_ key: Int64, purged: Bool) -> String {
+        purged ? "\(key) purged" : "\(key)"
+    }
+
+    private static func parse(_ payload: String) -> (Int64, Bool)? {
+        let words = payload.split(separator: " ")
+        guard let first = words.first, let key = Int64(first) else { return nil }
+        return (key, words.dropFirst().first == "purged")
+    }
+
+    func stop() {
+        task.cancel()
+    }
+}
