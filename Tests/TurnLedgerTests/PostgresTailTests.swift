@@ -10,16 +10,30 @@ import TurnLedger
     /// the notification.
     static let soonerThanTheTailsOwnRead = Duration.seconds(4)
 
-    @Test func anotherServicesCommitWakesTheTailAtOnce() async throws {
+    /// A ledger (`first`) with a session `id` of one entry and a tail of it past that entry's read,
+    /// and another ledger on the same database (another service).
+    private func twoServices(session id: String) async throws
+        -> (first: EngineLedger, other: Ledger, events: LogTail.AsyncIterator)
+    {
         let first = try await EngineLedger.open(.postgres)
-        defer { first.remove() }
         let other = try await Ledger.open(configuration: LedgerConfiguration(path: first.store, maxStoreConnections: 2))
+        try await first.ledger.createSession(id: id)
+        try await first.ledger.append([.text("here")], role: .user, to: id)
+        var events = try await first.ledger.tail(id, after: 0, heartbeat: .seconds(60)).makeAsyncIterator()
+        guard case .entry(let read) = try await events.next(), read.seq == 1 else {
+            throw Failure(description: "the tail did not hand out the first entry")
+        }
+        return (first, other, events)  // the tail's first read is done; it now waits
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    @Test func anotherServicesCommitWakesTheTailAtOnce() async throws {
+        var (first, other, events) = try await twoServices(session: "s1")
+        defer { first.remove() }
         defer { try? other.close() }
-        try await first.ledger.createSession(id: "s1")
-        try await first.ledger.append([.text("here")], role: .user, to: "s1")
-        var events = try await first.ledger.tail("s1", after: 0, heartbeat: .seconds(60)).makeAsyncIterator()
-        guard case .entry(let read) = try await events.next() else { Issue.record("no first entry"); return }
-        #expect(read.seq == 1)  // the tail's first read is done; it now waits
 
         let sent = ContinuousClock.now
         try await other.append([.text("from another service")], role: .user, to: "s1")
@@ -38,14 +52,9 @@ import TurnLedger
     }
 
     @Test func anotherServicesPurgeEndsTheTail() async throws {
-        let first = try await EngineLedger.open(.postgres)
+        var (first, other, events) = try await twoServices(session: "gone")
         defer { first.remove() }
-        let other = try await Ledger.open(configuration: LedgerConfiguration(path: first.store, maxStoreConnections: 2))
         defer { try? other.close() }
-        try await first.ledger.createSession(id: "gone")
-        try await first.ledger.append([.text("soon purged")], role: .user, to: "gone")
-        var events = try await first.ledger.tail("gone", after: 0, heartbeat: .seconds(60)).makeAsyncIterator()
-        guard case .entry = try await events.next() else { Issue.record("no first entry"); return }
 
         let sent = ContinuousClock.now
         try await other.purge("gone", reason: "erasure request", requestedBy: "test")
