@@ -76,8 +76,13 @@ public struct Ledger: Sendable {
                 reason: "a PostgreSQL ledger needs at least 1 connection, not \(configuration.maxStoreConnections)")
         }
         let feed = LogFeed()  // other services' commits, heard by the store, wake this ledger's tails
+        guard configuration.tailPollInterval > .zero else {
+            throw LedgerError.invalidInput(
+                field: "tailPollInterval", reason: "must be more than 0, not \(configuration.tailPollInterval)")
+        }
         let store = try await PostgresStore.open(
-            location, maxConnections: configuration.maxStoreConnections, logger: logger,
+            location, maxConnections: configuration.maxStoreConnections, tailPollInterval: configuration.tailPollInterval,
+            logger: logger,
             heard: { key, purged in feed.announce(key, purged: purged) })
         return Ledger(store: store, feed: feed, configuration: configuration, logger: logger)
     }

@@ -27,6 +27,10 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// default, 20). Each process that opens the ledger opens up to this many: N services need
     /// N times this within the server's `max_connections`. An SQLite ledger ignores it.
     public var maxStoreConnections: Int
+    /// How often a tail of a PostgreSQL ledger reads again without having been woken: other
+    /// services' commits wake it through `LISTEN`/`NOTIFY`, and this read finds one whose
+    /// notification was lost. An SQLite ledger's tails never poll.
+    public var tailPollInterval: Duration
 
     /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
@@ -35,7 +39,8 @@ public struct LedgerConfiguration: Sendable, Equatable {
         durability: Durability = .processCrash,
         maxIdentifierLength: Int = 512,
         maxCallsPerTurn: Int = 256,
-        maxStoreConnections: Int = 20
+        maxStoreConnections: Int = 20,
+        tailPollInterval: Duration = .seconds(5)
     ) {
         self.path = path
         self.busyTimeout = busyTimeout
@@ -43,5 +48,6 @@ public struct LedgerConfiguration: Sendable, Equatable {
         self.maxIdentifierLength = maxIdentifierLength
         self.maxCallsPerTurn = maxCallsPerTurn
         self.maxStoreConnections = maxStoreConnections
+        self.tailPollInterval = tailPollInterval
     }
 }

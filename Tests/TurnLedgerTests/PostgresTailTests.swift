@@ -3,23 +3,23 @@ import Testing
 import TurnLedger
 
 /// Tails across services on one PostgreSQL database: a commit made through one ledger (another
-/// service) wakes the tails of another at once, through `LISTEN`/`NOTIFY`, not at the tail's own
-/// read every 5 seconds.
+/// service) wakes the tails of another through `LISTEN`/`NOTIFY`, not at the tail's own read.
 @Suite struct PostgresTailTests {
-    /// The tail's own read comes 5 s after its last one; an event sooner than this was woken by
-    /// the notification.
-    static let soonerThanTheTailsOwnRead = Duration.seconds(4)
+    /// The tail's own read comes this long after its last one (and its heartbeat too) ...
+    static let tailsOwnRead = Duration.seconds(120)
+    /// ... so an event sooner than this was woken by the notification.
+    static let soonerThanTheTailsOwnRead = Duration.seconds(60)
 
     /// A ledger (`first`) with a session `id` of one entry and a tail of it past that entry's read,
     /// and another ledger on the same database (another service).
     private func twoServices(session id: String) async throws
         -> (first: EngineLedger, other: Ledger, events: LogTail.AsyncIterator)
     {
-        let first = try await EngineLedger.open(.postgres)
+        let first = try await EngineLedger.open(.postgres) { $0.tailPollInterval = Self.tailsOwnRead }
         let other = try await Ledger.open(configuration: LedgerConfiguration(path: first.store, maxStoreConnections: 2))
         try await first.ledger.createSession(id: id)
         try await first.ledger.append([.text("here")], role: .user, to: id)
-        var events = try await first.ledger.tail(id, after: 0, heartbeat: .seconds(60)).makeAsyncIterator()
+        var events = try await first.ledger.tail(id, after: 0, heartbeat: Self.tailsOwnRead).makeAsyncIterator()
         guard case .entry(let read) = try await events.next(), read.seq == 1 else {
             throw Failure(description: "the tail did not hand out the first entry")
         }
@@ -61,5 +61,13 @@ import TurnLedger
         #expect(try await events.next() == .purged)
         #expect(ContinuousClock.now - sent < Self.soonerThanTheTailsOwnRead)
         #expect(try await events.next() == nil)
+    }
+
+    @Test func aTailPollIntervalOfZeroIsRefusedByName() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = cluster.url(try cluster.createDatabase())
+        await #expect(throws: LedgerError.invalidInput(field: "tailPollInterval", reason: "must be more than 0, not 0.0 seconds")) {
+            _ = try await Ledger.open(configuration: LedgerConfiguration(path: url, tailPollInterval: .zero))
+        }
     }
 }

@@ -13,7 +13,7 @@ public enum TailEvent: Sendable, Hashable {
 /// is committed. It waits for the writer's announcement of a commit; on SQLite it never polls.
 /// On PostgreSQL, where other services write too, their commits wake it as well
 /// (``PostgresCommitListener``), and it reads again every 5 seconds for a notification that was
-/// lost (``LedgerStore/tailPollInterval``). Iterate it once; ``stop()`` ends it (as does cancelling
+/// lost (``LedgerConfiguration/tailPollInterval``). Iterate it once; ``stop()`` ends it (as does cancelling
 /// the task that iterates it).
 public struct LogTail: AsyncSequence, Sendable {
     public typealias Element = TailEvent

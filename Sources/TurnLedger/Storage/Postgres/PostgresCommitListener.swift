@@ -15,19 +15,28 @@ final class PostgresCommitListener: Sendable {
 
     private let task: Task<Void, Never>
 
-    /// Starts listening; returns once the first `LISTEN` took effect (or the first try failed), so
-    /// that no commit made after the ledger opened goes unheard.
+    /// Starts listening; returns once the first `LISTEN` took effect, so that no commit made after
+    /// the ledger opened goes unheard.
+    ///
+    /// - Throws: what made the first connection fail (the server's refusal: no such database, a
+    ///   wrong password; or no server at the address), as the ledger's error. The listener is
+    ///   stopped then.
     static func start(
         _ location: PostgresLocation, logger: Logger, heard: @escaping @Sendable (_ key: Int64, _ purged: Bool) -> Void
-    ) async -> PostgresCommitListener {
-        let (listening, ready) = AsyncStream<Void>.makeStream()
+    ) async throws -> PostgresCommitListener {
+        let (outcome, ready) = AsyncStream<(any Error)?>.makeStream()
         let listener = PostgresCommitListener(location, logger: logger, ready: ready, heard: heard)
-        for await _ in listening {}
+        for await failure in outcome {
+            if let failure {
+                listener.stop()
+                throw PostgresStore.connectionFailure(failure, at: location)
+            }
+        }
         return listener
     }
 
     private init(
-        _ location: PostgresLocation, logger: Logger, ready: AsyncStream<Void>.Continuation,
+        _ location: PostgresLocation, logger: Logger, ready: AsyncStream<(any Error)?>.Continuation,
         heard: @escaping @Sendable (Int64, Bool) -> Void
     ) {
         task = Task {
@@ -48,6 +57,7 @@ final class PostgresCommitListener: Sendable {
                     try? await connection.close()
                 } catch {
                     logger.debug("commit listener cannot connect", metadata: ["error": "\(String(reflecting: error))"])
+                    ready.yield(error)  // heard by start() on the first try only
                 }
                 ready.finish()
                 try? await Task.sleep(for: .seconds(1))

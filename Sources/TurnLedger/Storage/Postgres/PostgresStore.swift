@@ -20,11 +20,18 @@ final class PostgresStore: LedgerStore {
     private let started: AsyncStream<Void>
     /// Hears other processes' commits (``announceCommit(_:purged:)``).
     private let listener: PostgresCommitListener
+    /// For a notification sent while the listener reconnects, or never sent by a writer that died
+    /// right after its commit (`LedgerConfiguration.tailPollInterval`).
+    let tailPollInterval: Duration?
 
-    private init(_ location: PostgresLocation, maxConnections: Int, listener: PostgresCommitListener, logger: Logger) {
+    private init(
+        _ location: PostgresLocation, maxConnections: Int, tailPollInterval: Duration, listener: PostgresCommitListener,
+        logger: Logger
+    ) {
         self.location = location
         self.logger = logger
         self.listener = listener
+        self.tailPollInterval = tailPollInterval
         var configuration = location.clientConfiguration
         configuration.options.maximumConnections = maxConnections
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -41,11 +48,12 @@ final class PostgresStore: LedgerStore {
     /// at once (and one more that listens for commits: `heard` is called with the session key of
     /// each commit any ledger on the database announces), and migrates it (``PostgresMigrator``).
     static func open(
-        _ location: PostgresLocation, maxConnections: Int, logger: Logger,
+        _ location: PostgresLocation, maxConnections: Int, tailPollInterval: Duration, logger: Logger,
         heard: @escaping @Sendable (_ key: Int64, _ purged: Bool) -> Void
     ) async throws -> PostgresStore {
-        let listener = await PostgresCommitListener.start(location, logger: logger, heard: heard)
-        let store = PostgresStore(location, maxConnections: maxConnections, listener: listener, logger: logger)
+        let listener = try await PostgresCommitListener.start(location, logger: logger, heard: heard)
+        let store = PostgresStore(
+            location, maxConnections: maxConnections, tailPollInterval: tailPollInterval, listener: listener, logger: logger)
         for await _ in store.started {}
         await Task.yield()
         do {
@@ -59,11 +67,6 @@ final class PostgresStore: LedgerStore {
     }
 
     var engineName: String { "PostgreSQL" }
-
-    /// Every 5 seconds: other services' commits are heard (``PostgresCommitListener``), but a
-    /// notification sent while the listening connection reconnects, or never sent by a writer
-    /// that died right after its commit, is missed.
-    var tailPollInterval: Duration? { .seconds(5) }
 
     /// Closes every connection once the queries in flight end.
     func close() {
@@ -120,7 +123,26 @@ final class PostgresStore: LedgerStore {
             return try await access()
         } catch let error as PSQLError {
             throw ledgerError(error)
+        } catch let error as LedgerError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {  // the pool's own (no connection could be made), the driver's decoding errors
+            throw LedgerError.postgresFailed(store: location.description, sqlState: nil, message: "\(error)")
         }
+    }
+
+    /// The ledger's error for a connection that could not be made: the server's refusal (with
+    /// its SQLSTATE), or what failed on the way to it.
+    static func connectionFailure(_ error: any Error, at location: PostgresLocation) -> LedgerError {
+        guard let error = error as? PSQLError else {
+            return .postgresFailed(store: location.description, sqlState: nil, message: "cannot connect: \(error)")
+        }
+        if let message = error.serverInfo?[.message] {
+            return .postgresFailed(store: location.description, sqlState: error.serverInfo?[.sqlState], message: message)
+        }
+        let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+        return .postgresFailed(store: location.description, sqlState: nil, message: "cannot connect: \(cause)")
     }
 
     /// The ledger's error for a PostgreSQL failure: the server's own message and SQLSTATE when it
