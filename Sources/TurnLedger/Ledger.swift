@@ -61,7 +61,8 @@ public struct Ledger: Sendable {
     ///
     /// - Throws: what ``init(configuration:logger:)`` throws; for PostgreSQL,
     ///   ``LedgerError/invalidInput(field:reason:)`` (field `store`) for a URL that is not one, or
-    ///   (field `maxStoreConnections`) for a pool of fewer than one connection, and
+    ///   (field `maxStoreConnections`) for a pool of fewer than one connection, (field
+    ///   `tailPollInterval`) for an interval of 0 or less, and
     ///   ``LedgerError/postgresFailed(store:sqlState:message:)`` when the server cannot be reached.
     public static func open(configuration: LedgerConfiguration, logger: Logger = Ledger.silentLogger) async throws
         -> Ledger
@@ -75,11 +76,11 @@ public struct Ledger: Sendable {
                 field: "maxStoreConnections",
                 reason: "a PostgreSQL ledger needs at least 1 connection, not \(configuration.maxStoreConnections)")
         }
-        let feed = LogFeed()  // other services' commits, heard by the store, wake this ledger's tails
         guard configuration.tailPollInterval > .zero else {
             throw LedgerError.invalidInput(
                 field: "tailPollInterval", reason: "must be more than 0, not \(configuration.tailPollInterval)")
         }
+        let feed = LogFeed()  // other services' commits, heard by the store, wake this ledger's tails
         let store = try await PostgresStore.open(
             location, maxConnections: configuration.maxStoreConnections, tailPollInterval: configuration.tailPollInterval,
             logger: logger,

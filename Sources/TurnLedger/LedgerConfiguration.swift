@@ -24,8 +24,9 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// The most tool calls one turn may make.
     public var maxCallsPerTurn: Int
     /// The most connections a PostgreSQL ledger keeps open to its server (its pool; postgres-nio's
-    /// default, 20). Each process that opens the ledger opens up to this many: N services need
-    /// N times this within the server's `max_connections`. An SQLite ledger ignores it.
+    /// default, 20), and one more listens for other services' commits. Each process that opens the
+    /// ledger opens up to this many: N services need N times this plus N within the server's
+    /// `max_connections`. An SQLite ledger ignores it.
     public var maxStoreConnections: Int
     /// How often a tail of a PostgreSQL ledger reads again without having been woken: other
     /// services' commits wake it through `LISTEN`/`NOTIFY`, and this read finds one whose

@@ -31,8 +31,9 @@ struct LedgerOptions: ParsableArguments {
 
     @Option(
         help: """
-            The most connections this process keeps open to a PostgreSQL store (its pool); \
-            N services need N times this within the server's max_connections. Ignored for an SQLite file.
+            The most connections this process keeps open to a PostgreSQL store (its pool; one more \
+            listens for other services' commits): N services need N times this plus N within the \
+            server's max_connections. Ignored for an SQLite file.
             """)
     var storeConnections = 20
 

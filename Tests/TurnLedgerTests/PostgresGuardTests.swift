@@ -11,7 +11,7 @@ import Testing
     /// A database with the schema and one session `s1`: seq 1 a user message, seq 2 a turn of two
     /// calls (`a` succeeded, `b` a 403) with their results at 3 and 4.
     private func ledger(_ cluster: PostgresCluster) async throws -> String {
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         try await cluster.withClient(database) { client in
             try await PostgresMigrator(logger: Logger(label: "test")).migrate(client)
         }

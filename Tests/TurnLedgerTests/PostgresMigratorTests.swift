@@ -15,7 +15,7 @@ import Testing
 
     @Test func servicesStartingTogetherOnANewDatabaseMigrateItOnce() async throws {
         let cluster = try await PostgresCluster.shared()
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<4 {
                 group.addTask { try await cluster.withClient(database) { client in try await migrator.migrate(client) } }
@@ -47,7 +47,7 @@ import Testing
 
     @Test func aDatabaseThisVersionMustNotTouchIsRefusedAndLeftAsItIs() async throws {
         let cluster = try await PostgresCluster.shared()
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         try await cluster.withClient(database) { client in try await migrator.migrate(client) }
 
         // A newer version applied a migration this one does not know.

@@ -7,7 +7,7 @@ import TurnLedger
 @Suite struct PostgresPoolTests {
     @Test func manyCallersAtOnceShareAtMostThePoolsConnections() async throws {
         let cluster = try await PostgresCluster.shared()
-        let database = try cluster.createDatabase()
+        let database = try await cluster.createDatabase()
         let ledger = try await Ledger.open(
             configuration: LedgerConfiguration(path: cluster.url(database), maxStoreConnections: 2))
         defer { try? ledger.close() }
@@ -38,7 +38,7 @@ import TurnLedger
 
     @Test func aPoolOfNoConnectionsIsRefusedByName() async throws {
         let cluster = try await PostgresCluster.shared()
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         await #expect(throws: LedgerError.invalidInput(
             field: "maxStoreConnections", reason: "a PostgreSQL ledger needs at least 1 connection, not 0"))
         {

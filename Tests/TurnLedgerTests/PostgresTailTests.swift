@@ -65,7 +65,7 @@ import TurnLedger
 
     @Test func aTailPollIntervalOfZeroIsRefusedByName() async throws {
         let cluster = try await PostgresCluster.shared()
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         await #expect(throws: LedgerError.invalidInput(field: "tailPollInterval", reason: "must be more than 0, not 0.0 seconds")) {
             _ = try await Ledger.open(configuration: LedgerConfiguration(path: url, tailPollInterval: .zero))
         }

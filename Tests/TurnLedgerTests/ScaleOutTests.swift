@@ -7,7 +7,7 @@ import TurnLedger
 @Suite struct ScaleOutTests {
     @Test func aServiceKilledMidTurnLosesAndDuplicatesNothing() async throws {
         let cluster = try await PostgresCluster.shared()
-        let url = cluster.url(try cluster.createDatabase())
+        let url = cluster.url(try await cluster.createDatabase())
         let (status, stdout) = try await ChildProcess.run(
             ChildProcess.productsDirectory.appendingPathComponent("turnledger"),
             arguments: [

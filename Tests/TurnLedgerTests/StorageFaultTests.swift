@@ -26,8 +26,9 @@ import Testing
             Issue.record("expected store_busy, got \(String(describing: error))")
             return
         }
-        // It waited for the busy timeout, not less, not forever, and says so.
-        #expect(waited >= .milliseconds(290) && waited <= elapsed && elapsed < .seconds(5), "waited \(waited)")
+        // It waited for the busy timeout, not less, not forever, and says so. (Not forever: a CI run
+        // with every suite at once on 2 cores once took over 5 s to get here.)
+        #expect(waited >= .milliseconds(290) && waited <= elapsed && elapsed < .seconds(60), "waited \(waited)")
         // Readers never wait for a writer in WAL mode.
         #expect(try await temp.ledger.entries(in: "s1").map(\.parts) == [[.text("before")]])
 

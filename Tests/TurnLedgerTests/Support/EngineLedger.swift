@@ -30,7 +30,7 @@ struct EngineLedger {
             return EngineLedger(engine: engine, ledger: temp.ledger, store: temp.path, directory: temp.directory)
         case .postgres:
             let cluster = try await PostgresCluster.shared()
-            let database = try cluster.createDatabase()
+            let database = try await cluster.createDatabase()
             let url = cluster.url(database)
             var configuration = LedgerConfiguration(path: url, maxStoreConnections: 4)  // many tests run at once
             configure(&configuration)

@@ -85,10 +85,14 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Creates an empty database and returns its name.
-    func createDatabase() throws -> String {
+    /// Creates an empty database and returns its name. `psql` runs on a thread of its own: the
+    /// tests' cooperative threads (two on two cores) are not held while it runs, as every test on
+    /// PostgreSQL creates a database and the other suites' awaits would wait for them.
+    func createDatabase() async throws -> String {
         let name = "ledger_\(UUID().uuidString.prefix(8).lowercased())"
-        let created = psql("postgres", "CREATE DATABASE \(name)")
+        let created = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.psql("postgres", "CREATE DATABASE \(name)")) }.start()
+        }
         guard created.status == 0 else { throw Failure.command("CREATE DATABASE", created) }
         return name
     }
