@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 
@@ -5,14 +6,17 @@ import PostgresNIO
 /// process's tails wake at once and not at their next read.
 ///
 /// After each write that adds to a session's log (or purges it), the writing ledger sends
-/// `pg_notify('turnledger_log', '<session key>')` (`'<key> purged'` for a purge). Every open
-/// PostgreSQL ledger listens on that channel on one connection of its own, outside its pool, and
-/// hands what it hears to `heard`. A notification sent while the connection is being made again
+/// `pg_notify('turnledger_log', '<session key> <origin>')` (`'<key> <origin> purged'` for a
+/// purge), `origin` naming the ledger that sent it. Every open PostgreSQL ledger listens on that
+/// channel on one connection of its own, outside its pool, and hands what it hears from other
+/// ledgers to `heard` (its own commits woke its tails already). A notification sent while the connection is being made again
 /// (it is, a second after it breaks) is missed; the tail then finds the rows at its next read
 /// (``PostgresStore/tailPollInterval``).
 final class PostgresCommitListener: Sendable {
     static let channel = "turnledger_log"
 
+    /// This ledger's name in the notifications it sends.
+    private let origin = String(UUID().uuidString.prefix(8))
     private let task: Task<Void, Never>
 
     /// Starts listening; returns once the first `LISTEN` took effect, so that no commit made after
@@ -39,6 +43,7 @@ final class PostgresCommitListener: Sendable {
         _ location: PostgresLocation, logger: Logger, ready: AsyncStream<(any Error)?>.Continuation,
         heard: @escaping @Sendable (Int64, Bool) -> Void
     ) {
+        let origin = origin
         task = Task {
             while !Task.isCancelled {
                 do {
@@ -48,7 +53,9 @@ final class PostgresCommitListener: Sendable {
                         try await connection.listen(on: Self.channel) { notifications in
                             ready.finish()
                             for try await notification in notifications {
-                                if let (key, purged) = Self.parse(notification.payload) { heard(key, purged) }
+                                if let (key, purged) = Self.parse(notification.payload, notFrom: origin) {
+                                    heard(key, purged)
+                                }
                             }
                         }
                     } catch {
@@ -65,15 +72,17 @@ final class PostgresCommitListener: Sendable {
         }
     }
 
-    /// The payload a writer sends.
-    static func payload(_ key: Int64, purged: Bool) -> String {
-        purged ? "\(key) purged" : "\(key)"
+    /// The payload this ledger sends for a commit.
+    func payload(_ key: Int64, purged: Bool) -> String {
+        purged ? "\(key) \(origin) purged" : "\(key) \(origin)"
     }
 
-    private static func parse(_ payload: String) -> (Int64, Bool)? {
+    /// The session key and whether it was purged; nil for a notification `origin` sent, or one
+    /// that is not a ledger's.
+    private static func parse(_ payload: String, notFrom origin: String) -> (Int64, Bool)? {
         let words = payload.split(separator: " ")
-        guard let first = words.first, let key = Int64(first) else { return nil }
-        return (key, words.dropFirst().first == "purged")
+        guard words.count >= 2, let key = Int64(words[0]), words[1] != origin else { return nil }
+        return (key, words.count > 2 && words[2] == "purged")
     }
 
     func stop() {

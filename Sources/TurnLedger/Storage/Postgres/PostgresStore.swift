@@ -76,7 +76,7 @@ final class PostgresStore: LedgerStore {
 
     /// `pg_notify` on its own, after the commit: the other processes' listeners hear it.
     func announceCommit(_ key: Int64, purged: Bool) async {
-        let payload = PostgresCommitListener.payload(key, purged: purged)
+        let payload = listener.payload(key, purged: purged)
         do {
             try await client.query("SELECT pg_notify(\(PostgresCommitListener.channel), \(payload))", logger: logger)
         } catch {
@@ -138,16 +138,18 @@ final class PostgresStore: LedgerStore {
         guard let error = error as? PSQLError else {
             return .postgresFailed(store: location.description, sqlState: nil, message: "cannot connect: \(error)")
         }
-        if let message = error.serverInfo?[.message] {
-            return .postgresFailed(store: location.description, sqlState: error.serverInfo?[.sqlState], message: message)
-        }
+        if error.serverInfo != nil { return ledgerError(error, at: location) }
         let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
         return .postgresFailed(store: location.description, sqlState: nil, message: "cannot connect: \(cause)")
     }
 
+    func ledgerError(_ error: PSQLError) -> LedgerError {
+        Self.ledgerError(error, at: location)
+    }
+
     /// The ledger's error for a PostgreSQL failure: the server's own message and SQLSTATE when it
     /// sent one, else what failed on the way (the query text is never part of it).
-    func ledgerError(_ error: PSQLError) -> LedgerError {
+    static func ledgerError(_ error: PSQLError, at location: PostgresLocation) -> LedgerError {
         let sqlState = error.serverInfo?[.sqlState]
         if sqlState == "40001" || sqlState == "40P01" || sqlState == "55P03" {  // serialization, deadlock, lock timeout
             return .storeBusy(waited: .zero)
