@@ -44,6 +44,21 @@ struct LogItem {
         return LogItem(seq: record.seq, canonical: fields.data, searchDocs: docs.filter { !$0.text.isEmpty })
     }
 
+    /// The items of the turn sealed from `staged` as `entry`: the assistant entry with its calls,
+    /// then each staged result in position order. They are the rows the seal inserts, hashed
+    /// without reading them back.
+    static func sealed(_ staged: StagedTurn, entry: EntryRecord, usage: TokenUsage?) throws -> [LogItem] {
+        let calls = staged.turn.calls
+        var items = [appended(entry, parts: staged.turn.parts, usage: usage, calls: calls)]
+        let partsByCall = Dictionary(staged.turn.results.map { ($0.callId, $0.parts) }) { first, _ in first }
+        for result in staged.results {
+            let call = result.position < calls.count ? calls[result.position] : nil
+            let parts = try call.flatMap { partsByCall[$0.id] } ?? PartsCodec.decode(result.parts)
+            items.append(recorded(result, turnSeq: entry.seq, callId: call?.id, toolName: call?.name, parts: parts))
+        }
+        return items
+    }
+
     /// The item of a result from the values just inserted, like ``appended(_:parts:usage:calls:)``.
     static func recorded(
         _ result: OpenResultRecord, turnSeq: Int, callId: String?, toolName: String?, parts: [ContentPart]

@@ -3,6 +3,15 @@ import Foundation
 /// What both engines do with a turn's rows once they are read: the turn they hold, and the
 /// results that close a staged one.
 extension StagedTurn {
+    /// The staged turn its rows hold.
+    init(
+        _ record: OpenTurnRecord, calls: [OpenCallRecord], results: [OpenResultRecord], in session: SessionRef
+    ) throws {
+        self.init(
+            session: session, record: record, turn: try Self.turn(record, calls: calls, results: results, in: session),
+            results: results)
+    }
+
     /// The open turn a staged turn's rows hold.
     static func turn(
         _ record: OpenTurnRecord, calls: [OpenCallRecord], results: [OpenResultRecord], in session: SessionRef
@@ -47,7 +56,8 @@ extension StagedTurn {
         }
         let order = Dictionary(uniqueKeysWithValues: turn.calls.enumerated().map { ($1.id, $0) })
         closed.results.sort { order[$0.callId, default: 0] < order[$1.callId, default: 0] }
-        return (StagedTurn(session: session, record: record, turn: closed), records)
+        let rows = (results + records).sorted { $0.position < $1.position }
+        return (StagedTurn(session: session, record: record, turn: closed, results: rows), records)
     }
 }
 

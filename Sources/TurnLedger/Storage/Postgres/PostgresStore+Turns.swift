@@ -225,10 +225,6 @@ extension PostgresStore {
         let unanswered = turn.unansweredCallIds
         guard unanswered.isEmpty else { throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered) }
         let key = open.sessionKey
-        let results = try await connection.rows(
-            "SELECT \(unescaped: OpenResultRecord.postgresColumns) FROM openResult WHERE sessionKey = \(key) ORDER BY position",
-            logger: logger
-        ).map(OpenResultRecord.init)
         for statement: PostgresQuery in [
             "DELETE FROM openResult WHERE sessionKey = \(key)",
             "DELETE FROM openCall WHERE sessionKey = \(key)",
@@ -249,8 +245,7 @@ extension PostgresStore {
                     \(call.arguments.postgresBytes))
                 """, logger: logger)
         }
-        var items = [LogItem.appended(entry, parts: turn.parts, usage: usage, calls: turn.calls)]
-        for result in results {
+        for result in staged.results {
             let call = result.position < turn.calls.count ? turn.calls[result.position] : nil
             try await connection.query(
                 """
@@ -258,11 +253,8 @@ extension PostgresStore {
                 VALUES (\(key), \(open.seq), \(result.position), \(call?.id.postgresBytes), \(result.outcome.rawValue),
                     \(result.parts)::json, \(Timestamp.format(result.recordedAt)))
                 """, logger: logger)
-            items.append(
-                LogItem.recorded(
-                    result, turnSeq: open.seq, callId: call?.id, toolName: call?.name,
-                    parts: try PartsCodec.decode(result.parts)))
         }
+        let items = try LogItem.sealed(staged, entry: entry, usage: usage)
         try await extendLog(connection, staged.session, with: items)
         var committed = turn
         committed.isCommitted = true
@@ -303,8 +295,7 @@ extension PostgresStore {
             WHERE sessionKey = \(record.sessionKey) ORDER BY position
             """, logger: logger
         ).map(OpenResultRecord.init)
-        let turn = try StagedTurn.turn(record, calls: calls, results: results, in: session)
-        return StagedTurn(session: session, record: record, turn: turn)
+        return try StagedTurn(record, calls: calls, results: results, in: session)
     }
 
     /// Every staged turn of the sessions in `scope`, oldest first.

@@ -11,16 +11,20 @@ extension LogIndex {
         try SearchIndex.catchUp(db)
     }
 
-    /// Extends the chain by `item`, the one row the caller just inserted, without reading it back;
-    /// when the chain does not end right before it (rows another client wrote, a fork's or a new
-    /// session's first row), as ``extend(_:_:)`` does.
-    static func extend(_ db: Database, _ session: SessionRef, with item: LogItem) throws {
-        guard let head = try head(db, session.key), head.seq == item.seq - 1 else {
+    /// Extends the chain by `items`, the rows the caller just inserted (in seq order, following
+    /// each other), without reading them back; when the chain does not end right before the first
+    /// (rows another client wrote, a fork's or a new session's first row), as ``extend(_:_:)`` does.
+    static func extend(_ db: Database, _ session: SessionRef, with items: [LogItem]) throws {
+        guard let first = items.first, let head = try head(db, session.key), head.seq == first.seq - 1 else {
             return try extend(db, session)
         }
-        try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
-            .execute(arguments: [session.key, item.seq, chain(head.hash, item)])
-        for doc in item.searchDocs { try doc.insert(db) }
+        var previous = head.hash
+        for item in items {
+            previous = chain(previous, item)
+            try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
+                .execute(arguments: [session.key, item.seq, previous])
+            for doc in item.searchDocs { try doc.insert(db) }
+        }
         try SearchIndex.catchUp(db)
     }
 

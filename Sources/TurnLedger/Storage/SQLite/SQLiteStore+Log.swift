@@ -50,7 +50,7 @@ extension SQLiteStore {
         )
         try record.insert(db)
         if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
-        try LogIndex.extend(db, session, with: LogItem.appended(record, parts: message.parts, usage: message.usage))
+        try LogIndex.extend(db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
         var entry = try record.entry(calls: [], in: sessionID)
         entry.usage = message.usage
         return entry
@@ -109,7 +109,7 @@ extension SQLiteStore {
                 sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,
                 idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), rewindTo: seq)
             try record.insert(db)
-            try LogIndex.extend(db, session, with: LogItem.appended(record, parts: [], usage: nil))
+            try LogIndex.extend(db, session, with: [LogItem.appended(record, parts: [], usage: nil)])
             return (try record.entry(calls: [], in: sessionID), session)
         }
     }

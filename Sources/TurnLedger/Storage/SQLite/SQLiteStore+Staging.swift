@@ -35,6 +35,11 @@ extension SQLiteStore {
     }
 
     static func loadOpenTurn(_ db: Database, _ record: OpenTurnRecord, in session: SessionRef) throws -> Turn {
+        try stagedTurn(db, record, in: session).turn
+    }
+
+    /// The staged turn whose `openTurn` row is `record`: its calls and results, read once.
+    static func stagedTurn(_ db: Database, _ record: OpenTurnRecord, in session: SessionRef) throws -> StagedTurn {
         let calls = try SQLRequest<OpenCallRecord>(
             sql: "SELECT \(OpenCallRecord.selectedColumns) FROM openCall WHERE sessionKey = ? ORDER BY position",
             arguments: [record.sessionKey],
@@ -45,7 +50,7 @@ extension SQLiteStore {
             arguments: [record.sessionKey],
             cached: true
         ).fetchAll(db)
-        return try StagedTurn.turn(record, calls: calls, results: results, in: session)
+        return try StagedTurn(record, calls: calls, results: results, in: session)
     }
 
     /// Records `parts` with `outcome` for every unanswered call of `turn`, then seals it.
@@ -61,7 +66,8 @@ extension SQLiteStore {
     }
 
     /// Moves a fully answered open turn into the log, in the order the triggers require:
-    /// results, then calls, then the assistant entry that seals them.
+    /// results, then calls, then the assistant entry that seals them. The rows are inserted from
+    /// the staged values, and the hash chain is extended from those same values: nothing is read back.
     static func seal(_ db: Database, _ staged: StagedTurn) throws -> Turn {
         let turn = staged.turn
         let openTurn = staged.record
@@ -69,26 +75,59 @@ extension SQLiteStore {
         guard unanswered.isEmpty else {
             throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered)
         }
-        for sql in sealStatements {
-            try db.cachedStatement(sql: sql).execute(arguments: [openTurn.sessionKey])
+        let key = openTurn.sessionKey
+        for result in staged.results {
+            let callID = result.position < turn.calls.count ? turn.calls[result.position].id : nil
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
+                    VALUES (?, ?, ?, CAST(? AS TEXT), ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                key, openTurn.seq, result.position, callID.map { Data($0.utf8) }, result.outcome.rawValue, result.parts,
+                Timestamp.format(result.recordedAt),
+            ])
         }
-        try emptyStaging(db, of: openTurn.sessionKey)
-        try EntryRecord(
-            sessionKey: openTurn.sessionKey,
+        for (position, call) in turn.calls.enumerated() {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO toolCall (sessionKey, turnSeq, position, callId, name, arguments)
+                    VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))
+                    """
+            ).execute(arguments: [
+                key, openTurn.seq, position, Data(call.id.utf8), Data(call.name.utf8), Data(call.arguments.utf8),
+            ])
+        }
+        try emptyStaging(db, of: key)
+        let entry = EntryRecord(
+            sessionKey: key,
             seq: openTurn.seq,
             role: .assistant,
             parts: openTurn.parts,
             callCount: openTurn.callCount,
             idempotencyKey: openTurn.idempotencyKey,
             createdAt: openTurn.openedAt
-        ).insert(db)
-        if let usage = try openTurn.tokenUsage() {
-            try UsageRecord(sessionKey: openTurn.sessionKey, seq: openTurn.seq, usage: usage).insert(db)
+        )
+        try entry.insert(db)
+        let usage = try openTurn.tokenUsage()
+        if let usage { try UsageRecord(sessionKey: key, seq: openTurn.seq, usage: usage).insert(db) }
+        if hashesTruncatedFields(staged) {
+            try LogIndex.extend(db, staged.session)  // from the rows read back, as verify reads them
+        } else {
+            try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
         }
-        try LogIndex.extend(db, staged.session)
         var committed = turn
         committed.isCommitted = true
         return committed
+    }
+
+    /// Whether a call's id, name or arguments, or a result's parts, hold a NUL: on SQLite the
+    /// hash chain covers the text of tool rows only up to its first NUL (docs/schema.md, "The hash
+    /// chain"), so such a turn is chained from its rows as `verify` reads them, not from the values.
+    private static func hashesTruncatedFields(_ staged: StagedTurn) -> Bool {
+        staged.turn.calls.contains { call in
+            call.id.utf8.contains(0) || call.name.utf8.contains(0) || call.arguments.utf8.contains(0)
+        } || staged.results.contains { $0.parts.utf8.contains(0) }
     }
 
     /// Empties a session's staging area: the open turn, its calls and the results recorded so far
@@ -103,26 +142,5 @@ extension SQLiteStore {
         "DELETE FROM openResult WHERE sessionKey = ?",
         "DELETE FROM openCall WHERE sessionKey = ?",
         "DELETE FROM openTurn WHERE sessionKey = ?",
-    ]
-
-    /// Copy the staged results and calls into the log (the staging area is emptied next, and the
-    /// seal comes after, because no entry lands while a turn is open).
-    private static let sealStatements = [
-        """
-        INSERT INTO toolResult (sessionKey, turnSeq, position, callId, outcome, parts, recordedAt)
-        SELECT r.sessionKey, t.seq, r.position, c.callId, r.outcome, r.parts, r.recordedAt
-        FROM openResult r
-        JOIN openCall c ON c.sessionKey = r.sessionKey AND c.position = r.position
-        JOIN openTurn t ON t.sessionKey = r.sessionKey
-        WHERE r.sessionKey = ?1
-        ORDER BY r.position
-        """,
-        """
-        INSERT INTO toolCall (sessionKey, turnSeq, position, callId, name, arguments)
-        SELECT c.sessionKey, t.seq, c.position, c.callId, c.name, c.arguments
-        FROM openCall c JOIN openTurn t ON t.sessionKey = c.sessionKey
-        WHERE c.sessionKey = ?1
-        ORDER BY c.position
-        """,
     ]
 }

@@ -176,16 +176,14 @@ extension SQLiteStore {
     func commitTurn(in sessionID: String, scope: TenantScope, turnSeq: Int?) async throws -> (Turn, SessionRef?) {
         try await write { (db: Database) throws -> (Turn, SessionRef?) in
             let session = try scope.session(db, sessionID)
-            if let turnSeq {
-                guard let open = try Self.openTurnRecord(db, in: session) else {
-                    if let landed = try Self.committedTurn(db, in: session, at: turnSeq) { return (landed, nil) }
-                    throw LedgerError.noOpenTurn(sessionID: sessionID)
-                }
-                guard open.seq == turnSeq else {
-                    throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
-                }
+            guard let open = try Self.openTurnRecord(db, in: session) else {
+                if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) { return (landed, nil) }
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
             }
-            let sealed = try Self.seal(db, try Self.requireOpenTurn(db, in: session))
+            if let turnSeq, open.seq != turnSeq {
+                throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
+            }
+            let sealed = try Self.seal(db, try Self.stagedTurn(db, open, in: session))
             return (sealed, session)
         }
     }
@@ -221,11 +219,9 @@ extension SQLiteStore {
                 records = try Self.openTurnRecords(db, in: scope)
             }
             return try records.compactMap { session, record -> (Turn, SessionRef)? in
-                let turn = try Self.loadOpenTurn(db, record, in: session)
-                if let idleSince, turn.lastWrite > idleSince { return nil }
-                let closed = try Self.close(
-                    db, StagedTurn(session: session, record: record, turn: turn), as: .interrupted,
-                    saying: Ledger.interruptedResultText)
+                let staged = try Self.stagedTurn(db, record, in: session)
+                if let idleSince, staged.turn.lastWrite > idleSince { return nil }
+                let closed = try Self.close(db, staged, as: .interrupted, saying: Ledger.interruptedResultText)
                 return (closed, session)
             }
         }
@@ -246,6 +242,6 @@ extension SQLiteStore {
         guard let record = try openTurnRecord(db, in: session) else {
             throw LedgerError.noOpenTurn(sessionID: session.id)
         }
-        return StagedTurn(session: session, record: record, turn: try loadOpenTurn(db, record, in: session))
+        return try stagedTurn(db, record, in: session)
     }
 }
