@@ -15,8 +15,10 @@ import Testing
         )
         #expect(open.status == 0, "\(open.stderr)")
         #expect(try cli("turn", "result", "s1", "a", "--content", "Снег, −3°C").status == 0)
-        #expect(try cli("turn", "result", "s1", "b", "--content", "HTTP 403 Forbidden", "--error").status == 0)
-        #expect(try cli("turn", "commit", "s1").status == 0)
+        // The last result and the commit in one write: it prints the committed turn.
+        let last = try cli("turn", "result", "s1", "b", "--content", "HTTP 403 Forbidden", "--error", "--commit")
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(try #require(try last.json() as? [String: Any])["isCommitted"] as? Bool == true)
     }
 
     @Test func listShowSearchAndStats() throws {

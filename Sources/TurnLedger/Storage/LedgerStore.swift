@@ -81,13 +81,14 @@ protocol LedgerStore: Sendable {
         in sessionID: String, scope: TenantScope, parts: [ContentPart], encodedParts: String, calls: [ToolCall],
         expectedSeq: Int?, idempotencyKey: String?, usage: TokenUsage?
     ) async throws -> Turn
-    func recordResult(
-        _ parts: [ContentPart], encodedParts: String, outcome: ToolOutcome, for callID: String,
-        in sessionID: String, scope: TenantScope
-    ) async throws -> ToolResult
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult
     /// The committed turn, and its session when this call committed it (nil: a retry that found
-    /// the turn committed already).
-    func commitTurn(in sessionID: String, scope: TenantScope, turnSeq: Int?) async throws -> (Turn, SessionRef?)
+    /// the turn committed already). With `result`, that result is recorded first, in the same
+    /// transaction; a retry of such a commit that landed finds the result in the session's newest
+    /// committed turn with calls, and returns that turn.
+    func commitTurn(
+        in sessionID: String, scope: TenantScope, turnSeq: Int?, recording result: Ledger.PendingResult?
+    ) async throws -> (Turn, SessionRef?)
     func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef)
     func currentTurn(in sessionID: String, scope: TenantScope) async throws -> Turn?
     func openTurns(in scope: TenantScope) async throws -> [Turn]

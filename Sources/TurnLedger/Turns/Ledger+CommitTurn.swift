@@ -12,7 +12,38 @@ extension Ledger {
     ///   result (nothing changes); ``LedgerError/noOpenTurn(sessionID:)``; ``LedgerError/sessionNotFound(_:)``.
     @discardableResult
     public func commitTurn(in sessionID: String, turnSeq: Int? = nil) async throws -> Turn {
-        let (turn, session) = try await store.commitTurn(in: sessionID, scope: scope, turnSeq: turnSeq)
+        try await commit(in: sessionID, turnSeq: turnSeq, recording: nil)
+    }
+
+    /// Records the result of the open turn's last unanswered call and commits the turn, in one
+    /// transaction: what an agent does when its last tool returns, in one durable write instead
+    /// of two. Either both land or neither does.
+    ///
+    /// ```swift
+    /// try await ledger.commitTurn(in: "s1", withResult: [.text("18°C")], for: "call_3")
+    /// ```
+    ///
+    /// Sending it again after it landed (same outcome and parts) returns the committed turn and
+    /// writes nothing, as ``recordResult(_:outcome:for:in:)`` and ``commitTurn(in:turnSeq:)`` do.
+    ///
+    /// - Parameter turnSeq: As for ``commitTurn(in:turnSeq:)``.
+    /// - Throws: What ``recordResult(_:outcome:for:in:)`` throws, and what ``commitTurn(in:turnSeq:)``
+    ///   throws: ``LedgerError/unansweredCalls(sessionID:callIDs:)`` when other calls still wait for a
+    ///   result (the result is not recorded either).
+    @discardableResult
+    public func commitTurn(
+        in sessionID: String,
+        turnSeq: Int? = nil,
+        withResult parts: [ContentPart],
+        outcome: ToolOutcome = .success,
+        for callID: String
+    ) async throws -> Turn {
+        let result = try PendingResult(parts, outcome: outcome, for: callID, configuration: configuration)
+        return try await commit(in: sessionID, turnSeq: turnSeq, recording: result)
+    }
+
+    private func commit(in sessionID: String, turnSeq: Int?, recording result: PendingResult?) async throws -> Turn {
+        let (turn, session) = try await store.commitTurn(in: sessionID, scope: scope, turnSeq: turnSeq, recording: result)
         if let session { await announce(session.key) }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn

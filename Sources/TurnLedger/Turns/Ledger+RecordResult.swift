@@ -25,11 +25,25 @@ extension Ledger {
         for callID: String,
         in sessionID: String
     ) async throws -> ToolResult {
-        try configuration.checkParts(parts)
-        let encodedParts = PartsCodec.encode(parts)
-        let result = try await store.recordResult(
-            parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: sessionID, scope: scope)
+        let pending = try PendingResult(parts, outcome: outcome, for: callID, configuration: configuration)
+        let result = try await store.recordResult(pending, in: sessionID, scope: scope)
         logger.trace("recorded result", metadata: ["session": "\(sessionID)", "call": "\(callID)"])
         return result
+    }
+
+    /// A tool result checked and encoded outside the transaction, ready to be recorded.
+    package struct PendingResult: Sendable {
+        package var callID: String
+        package var outcome: ToolOutcome
+        package var parts: [ContentPart]
+        package var encodedParts: String
+
+        init(_ parts: [ContentPart], outcome: ToolOutcome, for callID: String, configuration: LedgerConfiguration) throws {
+            try configuration.checkParts(parts)
+            self.callID = callID
+            self.outcome = outcome
+            self.parts = parts
+            self.encodedParts = PartsCodec.encode(parts)
+        }
     }
 }

@@ -31,6 +31,11 @@ struct ResultBody: ContentBody {
     var content: String?
 }
 
+/// A commit's optional body: the last result, recorded in the commit's transaction.
+struct CommitBody: Decodable {
+    var result: ResultBody?
+}
+
 struct CancelBody: Decodable {
     var reason: String?
 }

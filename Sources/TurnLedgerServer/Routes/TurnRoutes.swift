@@ -56,7 +56,15 @@ extension LedgerAPI {
         session.post("turn/commit") { request, context in
             let id = try context.requireSessionID()
             // If-Match: the seq of the turn opened; a retry of a commit that landed returns it.
-            let turn = try await ledger(context).commitTurn(in: id, turnSeq: try request.expectedSeq())
+            let turnSeq = try request.expectedSeq()
+            let turn =
+                if let result = try await request.decodeIfPresent(CommitBody.self, limit: configuration.maxBodyBytes)?.result {
+                    try await ledger(context).commitTurn(
+                        in: id, turnSeq: turnSeq, withResult: try result.contentParts(),
+                        outcome: result.outcome ?? .success, for: result.callId)
+                } else {
+                    try await ledger(context).commitTurn(in: id, turnSeq: turnSeq)
+                }
             metrics.recordCommit()
             return turn
         }

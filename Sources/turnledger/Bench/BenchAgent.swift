@@ -2,7 +2,7 @@ import TurnLedger
 
 /// One agent of the benchmark: it writes its sessions' messages as an agent does, each write
 /// awaited before the next: a session is created at its first message, an assistant message
-/// with calls opens a turn, each tool message records a result, and the last result commits.
+/// with calls opens a turn, each tool message records a result, and the last one is recorded and committed in one write.
 struct BenchAgent {
     let ledger: Ledger
     private var created: Set<String> = []
@@ -23,11 +23,13 @@ struct BenchAgent {
             unanswered[id] = Set(message.toolCalls.map(\.id))
         case .tool:
             let callID = message.toolCallId ?? ""
-            try await ledger.recordResult(message.parts, outcome: line.isError ? .error : .success, for: callID, in: id)
+            let outcome: ToolOutcome = line.isError ? .error : .success
             unanswered[id]?.remove(callID)
-            if unanswered[id]?.isEmpty == true {
-                try await ledger.commitTurn(in: id)
+            if unanswered[id]?.isEmpty == true {  // the last result commits the turn, in the same write
+                try await ledger.commitTurn(in: id, withResult: message.parts, outcome: outcome, for: callID)
                 unanswered[id] = nil
+            } else {
+                try await ledger.recordResult(message.parts, outcome: outcome, for: callID, in: id)
             }
         default:
             try await ledger.append(message.parts, role: message.role, to: id)

@@ -164,4 +164,33 @@ import TurnLedgerServer
                     as? String == "calls")
         }
     }
+
+    @Test func aCommitCanCarryTheLastResult() async throws {
+        try await InProcessAPI.with { http in
+            #expect(try await http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
+            let open = try await http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches)
+            let seq = try #require(open.object["seq"] as? Int)
+            #expect(try await http.post("/v1/sessions/s1/turn/results", #"{"callId":"call_tK","content":"ok"}"#).status == 201)
+
+            // A result the open turn cannot take, or a body without a call id: refused, nothing recorded.
+            let early = try await http.post(
+                "/v1/sessions/s1/turn/commit", #"{"result":{"callId":"call_nope","content":"x"}}"#)
+            #expect(early.status == 404 && early.errorCode == "unknown_call", "\(early.text)")
+            let malformed = try await http.post("/v1/sessions/s1/turn/commit", #"{"result":{"content":"x"}}"#)
+            #expect(malformed.status == 422 && malformed.errorCode == "invalid_body", "\(malformed.text)")
+            #expect((try await http.get("/v1/sessions/s1/turn").object["results"] as? [Any])?.count == 1)
+
+            let body = #"{"result":{"callId":"call_Qz","outcome":"error","content":"HTTP 403"}}"#
+            let committed = try await http.post("/v1/sessions/s1/turn/commit", body, headers: ["If-Match": "\"\(seq)\""])
+            #expect(committed.status == 200 && committed.object["isCommitted"] as? Bool == true, "\(committed.text)")
+            let results = try #require(committed.object["results"] as? [[String: Any]])
+            #expect(results.map { $0["callId"] as? String } == ["call_Qz", "call_tK"])
+            #expect(results.map { $0["outcome"] as? String } == ["error", "success"])
+
+            // Sent again after a lost answer: the same turn, nothing written.
+            let again = try await http.post("/v1/sessions/s1/turn/commit", body)
+            #expect(again.status == 200 && again.object["seq"] as? Int == seq, "\(again.text)")
+            #expect((try await http.get("/v1/sessions/s1/entries").object["entries"] as? [Any])?.count == 3)
+        }
+    }
 }

@@ -121,6 +121,30 @@ def test_a_write_whose_answer_was_lost_is_sent_again_and_lands_once(server, sess
         assert commits.sent == 2
 
 
+def test_a_commit_carrying_the_last_result_lands_both_at_once_and_is_retried_safely(server, session_id):
+    with Client(server.url) as ledger:
+        ledger.create_session(session_id)
+        ledger.open_turn(session_id, TWO_CALLS)
+        # While call_tK waits, the commit is refused and call_Qz's result is not recorded either.
+        with pytest.raises(TurnLedgerError) as early:
+            ledger.commit_turn(session_id, call_id="call_Qz", content="-3°C")
+        assert early.value.status == 409 and early.value.code == "unanswered_calls"
+        assert early.value.details["unansweredCallIds"] == ["call_tK"]
+        assert ledger.current_turn(session_id)["results"] == []
+        with pytest.raises(ValueError):
+            ledger.commit_turn(session_id, content="a result without its call id")
+
+        ledger.record_result(session_id, "call_Qz", "-3°C")
+
+    commits = DropFirstAnswer("/turn/commit")
+    with Client(server.url, retry=RetryPolicy(backoff=0.01), http_client=httpx.Client(transport=commits)) as ledger:
+        turn = ledger.commit_turn(session_id, call_id="call_tK", content="HTTP 403 Forbidden", outcome="error")
+        assert commits.sent == 2  # its answer was lost: sent again, and it landed once
+        assert turn["isCommitted"]
+        assert [(r["callId"], r["outcome"]) for r in turn["results"]] == [("call_Qz", "success"), ("call_tK", "error")]
+        assert [e["seq"] for e in ledger.iter_entries(session_id)] == [1, 2, 3]
+
+
 def test_a_write_the_service_cannot_recognise_is_not_sent_again(server, session_id):
     transport = DropFirstAnswer("/forks")
     with Client(server.url, retry=RetryPolicy(backoff=0.01), http_client=httpx.Client(transport=transport)) as ledger:

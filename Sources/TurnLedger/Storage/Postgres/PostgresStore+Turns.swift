@@ -64,15 +64,18 @@ extension PostgresStore {
     }
 
     /// Records one result of a session's open turn in one transaction.
-    func recordResult(
-        _ parts: [ContentPart], encodedParts: String, outcome: ToolOutcome, for callID: String,
-        in sessionID: String, scope: TenantScope
-    ) async throws -> ToolResult {
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult {
         try await write { connection in
-            let session = try await self.session(connection, scope, sessionID, locking: true)
-            return try await recordResult(
-                parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: session, connection)
+            try await recordResult(result, in: self.session(connection, scope, sessionID, locking: true), connection)
         }
+    }
+
+    private func recordResult(_ result: Ledger.PendingResult, in session: SessionRef, _ connection: PostgresConnection)
+        async throws -> ToolResult
+    {
+        try await recordResult(
+            result.parts, encodedParts: result.encodedParts, outcome: result.outcome, for: result.callID, in: session,
+            connection)
     }
 
     /// Records a result inside the caller's transaction, its session locked.
@@ -135,10 +138,28 @@ extension PostgresStore {
     }
 
     /// Commits a session's open turn; with `turnSeq`, as ``Ledger/commitTurn(in:turnSeq:)`` says.
-    func commitTurn(in sessionID: String, scope: TenantScope, turnSeq: Int?) async throws -> (Turn, SessionRef?) {
+    func commitTurn(
+        in sessionID: String, scope: TenantScope, turnSeq: Int?, recording result: Ledger.PendingResult?
+    ) async throws -> (Turn, SessionRef?) {
         try await write { connection in
             let session = try await self.session(connection, scope, sessionID, locking: true)
+            if let result {
+                if let turnSeq, let open = try await openTurnRecord(connection, in: session), open.seq != turnSeq {
+                    throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
+                }
+                // Without an open turn, recording succeeds only for the very result already in the
+                // newest committed turn: a retry of this commit, which landed.
+                _ = try await recordResult(result, in: session, connection)
+            }
             let staged = try await stagedTurn(connection, in: session)
+            if result != nil, staged == nil {
+                if let landed = try await newestCommittedTurn(connection, in: session),
+                    turnSeq == nil || turnSeq == landed.seq
+                {
+                    return (landed, nil)
+                }
+                throw LedgerError.noOpenTurn(sessionID: sessionID)
+            }
             if let turnSeq {
                 guard let staged else {
                     if let entry = try await connection.firstRow(
@@ -316,6 +337,19 @@ extension PostgresStore {
     }
 
     /// The committed turn whose assistant entry is `entry`.
+    /// The session's newest committed turn with calls in its own log, if any.
+    private func newestCommittedTurn(_ connection: PostgresConnection, in session: SessionRef) async throws -> Turn? {
+        guard
+            let entry = try await connection.firstRow(
+                """
+                SELECT \(unescaped: EntryRecord.postgresColumns) FROM entry
+                WHERE sessionKey = \(session.key) AND callCount > 0 ORDER BY seq DESC LIMIT 1
+                """, logger: logger
+            ).map(EntryRecord.init)
+        else { return nil }
+        return try await committedTurn(connection, entry, in: session)
+    }
+
     func committedTurn(_ connection: PostgresConnection, _ entry: EntryRecord, in session: SessionRef) async throws
         -> Turn
     {

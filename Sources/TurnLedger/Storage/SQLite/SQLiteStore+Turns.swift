@@ -92,14 +92,15 @@ extension SQLiteStore {
             in: session)
     }
 
-    func recordResult(
-        _ parts: [ContentPart], encodedParts: String, outcome: ToolOutcome, for callID: String,
-        in sessionID: String, scope: TenantScope
-    ) async throws -> ToolResult {
-        try await write { db in
-            try Self.recordResult(
-                db, parts, encodedParts: encodedParts, outcome: outcome, for: callID, in: scope.session(db, sessionID))
-        }
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult {
+        try await write { db in try Self.recordResult(db, result, in: scope.session(db, sessionID)) }
+    }
+
+    private static func recordResult(_ db: Database, _ result: Ledger.PendingResult, in session: SessionRef) throws
+        -> ToolResult
+    {
+        try recordResult(
+            db, result.parts, encodedParts: result.encodedParts, outcome: result.outcome, for: result.callID, in: session)
     }
 
     /// Records a result inside the caller's transaction.
@@ -173,16 +174,28 @@ extension SQLiteStore {
         return Timestamp.parse(row[2])
     }
 
-    func commitTurn(in sessionID: String, scope: TenantScope, turnSeq: Int?) async throws -> (Turn, SessionRef?) {
+    func commitTurn(
+        in sessionID: String, scope: TenantScope, turnSeq: Int?, recording result: Ledger.PendingResult?
+    ) async throws -> (Turn, SessionRef?) {
         try await write { (db: Database) throws -> (Turn, SessionRef?) in
             let session = try scope.session(db, sessionID)
             guard let open = try Self.openTurnRecord(db, in: session) else {
-                if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) { return (landed, nil) }
+                if let result {
+                    // Without an open turn, recording succeeds only for the very result already in
+                    // the newest committed turn: a retry of this commit, which landed.
+                    _ = try Self.recordResult(db, result, in: session)
+                    if let landed = try Self.newestCommittedTurn(db, in: session), turnSeq == nil || turnSeq == landed.seq {
+                        return (landed, nil)
+                    }
+                } else if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) {
+                    return (landed, nil)
+                }
                 throw LedgerError.noOpenTurn(sessionID: sessionID)
             }
             if let turnSeq, open.seq != turnSeq {
                 throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
             }
+            if let result { _ = try Self.recordResult(db, result, in: session) }
             let sealed = try Self.seal(db, try Self.stagedTurn(db, open, in: session))
             return (sealed, session)
         }
@@ -233,6 +246,20 @@ extension SQLiteStore {
             let entry = try SQLRequest<EntryRecord>(
                 sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND seq = ? AND callCount > 0",
                 arguments: [session.key, seq], cached: true
+            ).fetchOne(db)
+        else { return nil }
+        return try committedTurn(db, entry, in: session)
+    }
+
+    /// The session's newest committed turn with calls in its own log, if any.
+    private static func newestCommittedTurn(_ db: Database, in session: SessionRef) throws -> Turn? {
+        guard
+            let entry = try SQLRequest<EntryRecord>(
+                sql: """
+                    SELECT \(EntryRecord.selectedColumns) FROM entry
+                    WHERE sessionKey = ? AND callCount > 0 ORDER BY seq DESC LIMIT 1
+                    """,
+                arguments: [session.key], cached: true
             ).fetchOne(db)
         else { return nil }
         return try committedTurn(db, entry, in: session)

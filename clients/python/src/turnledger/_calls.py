@@ -181,12 +181,29 @@ def record_result(
     return Call("POST", _session(session_id, "/turn/results"), body=body, idempotent=True)
 
 
-def commit_turn(session_id: str, turn_seq: int | None = None) -> Call[Turn]:
+def commit_turn(
+    session_id: str,
+    turn_seq: int | None = None,
+    *,
+    call_id: str | None = None,
+    content: str | None = None,
+    parts: Sequence[ContentPart] | None = None,
+    outcome: Outcome = "success",
+) -> Call[Turn]:
     """Commits the open turn (``409 unanswered_calls`` naming calls without a result). With
     ``turn_seq`` (the seq the turn opened at) it commits that turn only, and a retry after it
-    landed returns it: only then is it retried after a lost answer."""
+    landed returns it. With ``call_id`` it first records that call's result (``content`` or
+    ``parts``, ``outcome``), in the same transaction: the last result and the commit land together
+    or not at all, and the same request again after it landed returns the committed turn. Only
+    these two forms are retried after a lost answer."""
     headers = {"If-Match": f'"{turn_seq}"'} if turn_seq is not None else {}
-    return Call("POST", _session(session_id, "/turn/commit"), headers=headers, idempotent=turn_seq is not None)
+    body = None
+    if call_id is not None:
+        body = {"result": {"callId": call_id, "outcome": outcome, **_content(content, parts)}}
+    elif content is not None or parts is not None:
+        raise ValueError("content or parts need the call_id they answer")
+    idempotent = turn_seq is not None or call_id is not None
+    return Call("POST", _session(session_id, "/turn/commit"), body=body, headers=headers, idempotent=idempotent)
 
 
 def cancel_turn(session_id: str, reason: str | None = None) -> Call[Turn]:

@@ -352,7 +352,9 @@ class TurnLedgerSession:
                 await client.record_result(self._ledger_id, write.call_id, parts=write.parts, outcome=write.outcome)
                 self._failed_calls.discard(write.call_id)
             else:
-                await client.commit_turn(self._ledger_id, seq)
+                await client.commit_turn(
+                    self._ledger_id, seq, call_id=write.call_id, parts=write.parts, outcome=write.outcome)
+                self._failed_calls.discard(write.call_id)
 
     def _plan(self, items: list[Item], staged: _Staged, outcomes: Mapping[str, Outcome]) -> list[_Write]:
         """The requests that write ``items`` onto the open turn ``staged``, in order. A batch that
@@ -408,10 +410,11 @@ class TurnLedgerSession:
             self._check_output(call_id, staged)
             outcome: Outcome = outcomes.get(call_id) or ("error" if call_id in self._failed_calls else "success")
             parts = _content_parts(item.get("output")) + [_verbatim(item)]
-            writes.append(_Write("record", parts=parts, call_id=call_id, outcome=outcome))
             staged.results.append({"callId": call_id, "parts": parts, "outcome": outcome})
-            if not staged.waiting:
-                writes.append(_Write("commit"))
+            if staged.waiting:
+                writes.append(_Write("record", parts=parts, call_id=call_id, outcome=outcome))
+            else:  # the last output: recorded by the commit, in one transaction
+                writes.append(_Write("commit", parts=parts, call_id=call_id, outcome=outcome))
                 staged.clear()
         flush()
         return writes
@@ -437,7 +440,7 @@ class TurnLedgerSession:
 class _Write:
     """One request of a batch, planned before any is sent: ``cancel`` the open turn, ``append`` an
     entry, ``stage`` a turn (``restage``: discard the open one and stage it again with ``results``
-    recorded anew), ``record`` a result, ``commit`` the turn."""
+    recorded anew), ``record`` a result, ``commit`` the turn with its last result (``call_id``)."""
 
     kind: str
     role: Role = "user"
