@@ -14,6 +14,7 @@ extension DatabaseMigrator {
         ("0008_search_in_batches", PackageResources._008_search_in_batches_sql),
         ("0009_session_key", PackageResources._009_session_key_sql),
         ("0010_rewind", PackageResources._010_rewind_sql),
+        ("0011_hash_tool_text_whole", PackageResources._011_hash_tool_text_whole_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the
@@ -23,12 +24,16 @@ extension DatabaseMigrator {
     /// search rows; their follow-ups moved to 0009 when it rebuilt the log tables, then here).
     /// 0009 leaves `searchDoc` empty; a database that opens at 0010 with search rows already came
     /// through 0009's follow-up with an earlier version, and is left as it is.
+    ///
+    /// 0011 changes no table: its follow-up re-chains the sessions whose tool rows hold a NUL, now
+    /// that the chain covers their text whole (docs/schema.md, "The hash chain").
     static let ledgerMigrationFollowUps: [String: @Sendable (Database) throws -> Void] = [
         "0010_rewind": { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM searchDoc)") != true {
                 try SearchIndex.rebuild(db)
             }
-        }
+        },
+        "0011_hash_tool_text_whole": { db in try LogIndex.rechainWholeToolText(db) },
     ]
 
     /// A migrator that applies ``ledgerMigrations`` and records the text of each one, so that a

@@ -65,6 +65,58 @@ extension LogIndex {
             arguments: [owner, seq]) ?? genesis
     }
 
+    /// The first seq of `session`'s own rows where the chain recomputed from its rows (their tool
+    /// text read as `toolText` says) differs from the stored hashes, as ``LogIndex/firstBreak(of:after:stored:)``
+    /// finds it; nil when the chain holds.
+    static func firstBreak(_ db: Database, of session: SessionRef, toolText: LogItem.ToolText = .whole) throws -> Int? {
+        let lineage = try Lineage.of(db, session)
+        var stored: [Int: Data] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [session.key])
+        {
+            stored[row[0]] = row[1]
+        }
+        let items = try LogItem.read(db, of: session.key, after: lineage.forkSeq, toolText: toolText)
+        return firstBreak(of: items, after: try hash(db, of: lineage, at: lineage.forkSeq), stored: stored)
+    }
+
+    /// Migration 0011's follow-up: the chain now covers the text of tool rows whole, so every
+    /// session with a call id, tool name or arguments (or a result's call id) that holds a NUL is
+    /// chained again, and so are its forks (each chains from its parent's hash at the fork point).
+    /// Only a chain that held under the old reading is chained again: one that did not was edited
+    /// behind the store's back, and `verify` goes on reporting it.
+    static func rechainWholeToolText(_ db: Database) throws {
+        let holdingNUL = Set(
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT sessionKey FROM toolCall
+                    WHERE instr(CAST(callId AS BLOB), x'00') OR instr(CAST(name AS BLOB), x'00')
+                       OR instr(CAST(arguments AS BLOB), x'00')
+                    UNION SELECT sessionKey FROM toolResult WHERE instr(CAST(callId AS BLOB), x'00')
+                    """))
+        guard !holdingNUL.isEmpty else { return }
+        var affected: [SessionRef] = []
+        var affectedKeys = Set<Int64>()
+        for session in try Lineage.sessionsParentsFirst(db) {  // parents first
+            let parent = try Int64.fetchOne(
+                db, sql: "SELECT parentKey FROM session WHERE key = ?", arguments: [session.key])
+            if holdingNUL.contains(session.key) || parent.map(affectedKeys.contains) == true {
+                affected.append(session)
+                affectedKeys.insert(session.key)
+            }
+        }
+        // Every chain is judged before any changes: a fork's old chain starts from its parent's old hash.
+        let intact = try affected.filter { try firstBreak(db, of: $0, toolText: .upToFirstNUL) == nil }
+        for session in intact {
+            // The append-only guard of logHash lets a delete through only for a session being purged.
+            try db.execute(sql: "INSERT INTO purgeInProgress (sessionKey) VALUES (?)", arguments: [session.key])
+            try db.execute(sql: "DELETE FROM logHash WHERE sessionKey = ?", arguments: [session.key])
+            try db.execute(sql: "DELETE FROM purgeInProgress WHERE sessionKey = ?", arguments: [session.key])
+            try chain(db, session, storingSearchRows: false)
+        }
+    }
+
     /// Hashes every session's rows that have no hash yet (a database from before 0005 has none).
     /// Parents come before their forks. Part of migration 0009's follow-up.
     static func backfill(_ db: Database) throws {

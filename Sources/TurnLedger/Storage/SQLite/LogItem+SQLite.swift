@@ -4,13 +4,27 @@ import GRDB
 /// A session's log items read back from the SQLite tables: what `verify` and the hash chain
 /// recompute.
 extension LogItem {
+    /// How the text of tool rows (call id, name, arguments; a result's call id) is read.
+    enum ToolText {
+        /// The bytes exactly as stored, read as blobs: what the chain covers since migration 0011.
+        case whole
+        /// As GRDB copies a text column, up to its first NUL: what the chain covered before 0011
+        /// (docs/schema.md, "The hash chain"). Only that migration reads it, to tell which chains
+        /// were intact under it.
+        case upToFirstNUL
+    }
+
     /// The session's own log rows with seq above `after`, in seq order, read from the tables.
-    static func read(_ db: Database, of sessionKey: Int64, after: Int) throws -> [LogItem] {
+    static func read(_ db: Database, of sessionKey: Int64, after: Int, toolText: ToolText = .whole) throws
+        -> [LogItem]
+    {
+        // A copied row holds text as a C string; a blob keeps every byte.
+        let asStored: (String) -> String = { column in toolText == .whole ? "CAST(\(column) AS BLOB)" : column }
         var calls: [Int: [Row]] = [:]  // by turn: callId, name, arguments
         let callRows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT turnSeq, callId, name, arguments FROM toolCall
+                    SELECT turnSeq, \(asStored("callId")), \(asStored("name")), \(asStored("arguments")) FROM toolCall
                     WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
                     """),
             arguments: [sessionKey, after])
@@ -19,7 +33,7 @@ extension LogItem {
         let resultRows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT turnSeq, position, callId, outcome, parts, recordedAt FROM toolResult
+                    SELECT turnSeq, position, \(asStored("callId")), outcome, parts, recordedAt FROM toolResult
                     WHERE sessionKey = ? AND turnSeq > ? ORDER BY turnSeq, position
                     """),
             arguments: [sessionKey, after])

@@ -111,23 +111,10 @@ extension SQLiteStore {
         try entry.insert(db)
         let usage = try openTurn.tokenUsage()
         if let usage { try UsageRecord(sessionKey: key, seq: openTurn.seq, usage: usage).insert(db) }
-        if hashesTruncatedFields(staged) {
-            try LogIndex.extend(db, staged.session)  // from the rows read back, as verify reads them
-        } else {
-            try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
-        }
+        try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
         var committed = turn
         committed.isCommitted = true
         return committed
-    }
-
-    /// Whether a call's id, name or arguments, or a result's parts, hold a NUL: on SQLite the
-    /// hash chain covers the text of tool rows only up to its first NUL (docs/schema.md, "The hash
-    /// chain"), so such a turn is chained from its rows as `verify` reads them, not from the values.
-    private static func hashesTruncatedFields(_ staged: StagedTurn) -> Bool {
-        staged.turn.calls.contains { call in
-            call.id.utf8.contains(0) || call.name.utf8.contains(0) || call.arguments.utf8.contains(0)
-        } || staged.results.contains { $0.parts.utf8.contains(0) }
     }
 
     /// Empties a session's staging area: the open turn, its calls and the results recorded so far

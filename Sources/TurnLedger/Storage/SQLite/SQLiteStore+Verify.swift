@@ -33,18 +33,8 @@ extension SQLiteStore {
     static func brokenHashChains(_ db: Database) throws -> [String] {
         var broken: [String] = []
         for session in try Lineage.sessionsParentsFirst(db) {
-            let id = session.id
-            let lineage = try Lineage.of(db, session)
-            let previous = try LogIndex.hash(db, of: lineage, at: lineage.forkSeq)
-            var stored: [Int: Data] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT seq, hash FROM logHash WHERE sessionKey = ?", arguments: [session.key])
-            {
-                stored[row[0]] = row[1]
-            }
-            let items = try LogItem.read(db, of: session.key, after: lineage.forkSeq)
-            if let firstBroken = LogIndex.firstBreak(of: items, after: previous, stored: stored) {
-                broken.append("session '\(id)': the hash chain breaks at seq \(firstBroken)")
+            if let firstBroken = try LogIndex.firstBreak(db, of: session) {
+                broken.append("session '\(session.id)': the hash chain breaks at seq \(firstBroken)")
             }
         }
         return broken

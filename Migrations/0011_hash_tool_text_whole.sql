@@ -1,0 +1,9 @@
+-- The hash chain covers the text of tool rows whole (docs/schema.md, "The hash chain").
+--
+-- Before this migration, SQLite's `verify` and the writes that chained from rows read back took a
+-- call id, tool name or arguments (and a result's call id) only up to its first NUL: GRDB copies a
+-- text column as a C string. The chain now covers those fields byte for byte, as on PostgreSQL.
+-- No table changes: the library's follow-up to this migration (`LogIndex.rechainWholeToolText`)
+-- re-chains, in this transaction, every session that has such a field, and its forks, when its
+-- stored chain holds under the old reading. A chain that did not hold then is left as it is, so
+-- `verify` still reports it: re-chaining it would launder an edit.
