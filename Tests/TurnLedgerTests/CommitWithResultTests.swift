@@ -10,9 +10,11 @@ import TurnLedger
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
         try await ledger.openTurn(in: "s1", calls: [Fixtures.weather, Fixtures.wikipedia])
-        try await ledger.recordResult([.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
+        try await ledger.recordResult(
+            [.text("HTTP 403 Forbidden")], outcome: .error, for: Fixtures.wikipedia.id, in: "s1")
 
-        let turn = try await ledger.commitTurn(in: "s1", withResult: [.text(#"{"temp_C":"-3"}"#)], for: Fixtures.weather.id)
+        let turn = try await ledger.commitTurn(
+            in: "s1", withResult: [.text(#"{"temp_C":"-3"}"#)], for: Fixtures.weather.id)
 
         #expect(turn.isCommitted)
         #expect(turn.seq == 3)
@@ -26,7 +28,9 @@ import TurnLedger
         #expect(try await ledger.verify().isClean)
     }
 
-    @Test(arguments: Engine.allCases) func whileOtherCallsWaitNeitherTheResultNorTheCommitLands(_ engine: Engine) async throws {
+    @Test(arguments: Engine.allCases) func whileOtherCallsWaitNeitherTheResultNorTheCommitLands(_ engine: Engine)
+        async throws
+    {
         let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
@@ -47,13 +51,16 @@ import TurnLedger
         #expect(turn.results.map(\.parts) == [[.text("ok")], [.text("other page")], [.text("found")]])
     }
 
-    @Test(arguments: Engine.allCases) func sentAgainAfterItLandedItReturnsTheTurnAndWritesNothing(_ engine: Engine) async throws {
+    @Test(arguments: Engine.allCases) func sentAgainAfterItLandedItReturnsTheTurnAndWritesNothing(_ engine: Engine)
+        async throws
+    {
         let temp = try await EngineLedger.open(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Fixtures.startSession("s1", in: ledger)
         try await ledger.openTurn(in: "s1", calls: [Fixtures.weather])
-        let first = try await ledger.commitTurn(in: "s1", turnSeq: 3, withResult: [.text("18°C")], for: Fixtures.weather.id)
+        let first = try await ledger.commitTurn(
+            in: "s1", turnSeq: 3, withResult: [.text("18°C")], for: Fixtures.weather.id)
 
         let again = try await ledger.commitTurn(in: "s1", withResult: [.text("18°C")], for: Fixtures.weather.id)
         let namingItsTurn = try await ledger.commitTurn(

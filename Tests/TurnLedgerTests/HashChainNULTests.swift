@@ -81,7 +81,9 @@ import Testing
                     """)
             try Self.withoutGuard("toolCallIsAppendOnlyOnUpdate", db) {
                 try db.execute(
-                    sql: "UPDATE toolCall SET name = 'fetcX' WHERE sessionKey = (SELECT key FROM session WHERE id = 'edited')")
+                    sql:
+                        "UPDATE toolCall SET name = 'fetcX' WHERE sessionKey = (SELECT key FROM session WHERE id = 'edited')"
+                )
             }
         }
         // What this test builds is what the version before 0011 verified clean, but the edit.
@@ -121,7 +123,8 @@ import Testing
     /// puts the trigger back, so that `verify` reports the edit and not a missing guard.
     private static func withoutGuard(_ name: String, _ db: Database, _ edit: () throws -> Void) throws {
         let sql = try #require(
-            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]))
+            try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", arguments: [name]))
         try db.execute(sql: "DROP TRIGGER \(name)")
         try edit()
         try db.execute(sql: sql)

@@ -81,7 +81,8 @@ protocol LedgerStore: Sendable {
         in sessionID: String, scope: TenantScope, parts: [ContentPart], encodedParts: String, calls: [ToolCall],
         expectedSeq: Int?, idempotencyKey: String?, usage: TokenUsage?
     ) async throws -> Turn
-    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws
+        -> ToolResult
     /// The committed turn, and its session when this call committed it (nil: a retry that found
     /// the turn committed already). With `result`, that result is recorded first, in the same
     /// transaction; a retry of such a commit that landed finds the result in the session's newest

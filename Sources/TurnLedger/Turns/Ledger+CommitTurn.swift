@@ -43,7 +43,8 @@ extension Ledger {
     }
 
     private func commit(in sessionID: String, turnSeq: Int?, recording result: PendingResult?) async throws -> Turn {
-        let (turn, session) = try await store.commitTurn(in: sessionID, scope: scope, turnSeq: turnSeq, recording: result)
+        let (turn, session) = try await store.commitTurn(
+            in: sessionID, scope: scope, turnSeq: turnSeq, recording: result)
         if let session { await announce(session.key) }
         logger.debug("committed turn", metadata: ["session": "\(sessionID)", "seq": "\(turn.seq)"])
         return turn

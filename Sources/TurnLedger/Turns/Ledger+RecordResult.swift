@@ -38,7 +38,9 @@ extension Ledger {
         package var parts: [ContentPart]
         package var encodedParts: String
 
-        init(_ parts: [ContentPart], outcome: ToolOutcome, for callID: String, configuration: LedgerConfiguration) throws {
+        init(_ parts: [ContentPart], outcome: ToolOutcome, for callID: String, configuration: LedgerConfiguration)
+            throws
+        {
             try configuration.checkParts(parts)
             self.callID = callID
             self.outcome = outcome

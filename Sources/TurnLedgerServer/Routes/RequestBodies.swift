@@ -123,7 +123,8 @@ extension Request {
                 throw APIError.invalidBody("the body is not valid JSON")
             }
             throw APIError.invalidBody(
-                "a number in the body does not fit its field (an integer field takes a whole number of at most 64 bits)")
+                "a number in the body does not fit its field (an integer field takes a whole number of at most 64 bits)"
+            )
         } catch let error as DecodingError {
             throw APIError.invalidBody(error.bodyFault)
         }
@@ -160,7 +161,8 @@ extension Request {
         get throws {
             let values = headers[values: HTTPField.Name("Idempotency-Key")!]
             guard values.count <= 1 else {
-                throw APIError.invalidParameter("Idempotency-Key", "send one Idempotency-Key header, not \(values.count)")
+                throw APIError.invalidParameter(
+                    "Idempotency-Key", "send one Idempotency-Key header, not \(values.count)")
             }
             return values.first
         }

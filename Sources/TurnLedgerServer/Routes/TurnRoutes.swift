@@ -57,8 +57,9 @@ extension LedgerAPI {
             let id = try context.requireSessionID()
             // If-Match: the seq of the turn opened; a retry of a commit that landed returns it.
             let turnSeq = try request.expectedSeq()
+            let body = try await request.decodeIfPresent(CommitBody.self, limit: configuration.maxBodyBytes)
             let turn =
-                if let result = try await request.decodeIfPresent(CommitBody.self, limit: configuration.maxBodyBytes)?.result {
+                if let result = body?.result {
                     try await ledger(context).commitTurn(
                         in: id, turnSeq: turnSeq, withResult: try result.contentParts(),
                         outcome: result.outcome ?? .success, for: result.callId)

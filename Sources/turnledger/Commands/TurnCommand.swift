@@ -44,16 +44,19 @@ struct TurnCommand: AsyncParsableCommand {
         @Argument(help: "The call id the result answers.") var callId: String
         @Option(help: "The tool's output, or its error text with --error. May be empty.") var content: String
         @Flag(help: "The tool failed: store the content as an error result.") var error = false
-        @Flag(help: "The last unanswered call: record the result and commit the turn in one transaction; prints the turn.")
+        @Flag(help: "The last unanswered call: record it and commit the turn in one transaction; prints the turn.")
         var commit = false
 
         func run() async throws {
             let ledger = try await options.openLedger()
             let outcome: ToolOutcome = error ? .error : .success
             if commit {
-                try Output.json(try await ledger.commitTurn(in: session, withResult: [.text(content)], outcome: outcome, for: callId))
+                try Output.json(
+                    try await ledger.commitTurn(
+                        in: session, withResult: [.text(content)], outcome: outcome, for: callId))
             } else {
-                try Output.json(try await ledger.recordResult([.text(content)], outcome: outcome, for: callId, in: session))
+                try Output.json(
+                    try await ledger.recordResult([.text(content)], outcome: outcome, for: callId, in: session))
             }
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 import TurnLedger
 
 /// The agent the soak kills: runs sessions turn by turn at random (appends, turns of 1-4
-/// parallel calls, results in random order, some errors, commits, cancels), forever. Before
-/// each write it prints `try TOKEN`; after the call returned, `ok OP SESSION SEQ TOKEN DETAIL`.
+/// parallel calls, results in random order, some errors, commits, the last result and the commit
+/// in one write, cancels), forever. Before each write it prints `try TOKEN`; after the call
+/// returned, `ok OP SESSION SEQ TOKEN DETAIL` (a last result committed with its turn prints two).
 /// Every text and call id it writes holds a token unique to the write, so the driver can tell
 /// what was attempted. Output is unbuffered: a printed ack is a returned call.
 struct SoakWriter {
@@ -36,8 +37,16 @@ struct SoakWriter {
                     let callID = unanswered[Int(random.next() % UInt64(unanswered.count))]
                     let outcome: ToolOutcome = random.next() % 5 == 0 ? .error : .success
                     emit("try \(token)")
-                    try await ledger.recordResult([.text("res \(token)")], outcome: outcome, for: callID, in: session)
-                    emit("ok result \(session) \(turn.seq) \(token) \(callID):\(outcome.rawValue)")
+                    if unanswered.count == 1, random.next() % 2 == 0 {  // the last result and the commit in one write
+                        let committed = try await ledger.commitTurn(
+                            in: session, withResult: [.text("res \(token)")], outcome: outcome, for: callID)
+                        emit("ok result \(session) \(turn.seq) \(token) \(callID):\(outcome.rawValue)")
+                        emit("ok commit \(session) \(committed.seq) \(token) -")
+                    } else {
+                        try await ledger.recordResult(
+                            [.text("res \(token)")], outcome: outcome, for: callID, in: session)
+                        emit("ok result \(session) \(turn.seq) \(token) \(callID):\(outcome.rawValue)")
+                    }
                 }
             } else if random.next() % 3 == 0 {
                 let calls = (0..<Int(1 + random.next() % 4)).map {

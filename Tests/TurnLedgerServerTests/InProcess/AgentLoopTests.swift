@@ -170,7 +170,9 @@ import TurnLedgerServer
             #expect(try await http.post("/v1/sessions", #"{"id":"s1"}"#).status == 201)
             let open = try await http.post("/v1/sessions/s1/turn", AgentLoopTests.twoFetches)
             let seq = try #require(open.object["seq"] as? Int)
-            #expect(try await http.post("/v1/sessions/s1/turn/results", #"{"callId":"call_tK","content":"ok"}"#).status == 201)
+            #expect(
+                try await http.post("/v1/sessions/s1/turn/results", #"{"callId":"call_tK","content":"ok"}"#).status
+                    == 201)
 
             // A result the open turn cannot take, or a body without a call id: refused, nothing recorded.
             let early = try await http.post(
@@ -181,7 +183,8 @@ import TurnLedgerServer
             #expect((try await http.get("/v1/sessions/s1/turn").object["results"] as? [Any])?.count == 1)
 
             let body = #"{"result":{"callId":"call_Qz","outcome":"error","content":"HTTP 403"}}"#
-            let committed = try await http.post("/v1/sessions/s1/turn/commit", body, headers: ["If-Match": "\"\(seq)\""])
+            let committed = try await http.post(
+                "/v1/sessions/s1/turn/commit", body, headers: ["If-Match": "\"\(seq)\""])
             #expect(committed.status == 200 && committed.object["isCommitted"] as? Bool == true, "\(committed.text)")
             let results = try #require(committed.object["results"] as? [[String: Any]])
             #expect(results.map { $0["callId"] as? String } == ["call_Qz", "call_tK"])

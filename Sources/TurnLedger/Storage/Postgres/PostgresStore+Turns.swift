@@ -64,7 +64,9 @@ extension PostgresStore {
     }
 
     /// Records one result of a session's open turn in one transaction.
-    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult {
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws
+        -> ToolResult
+    {
         try await write { connection in
             try await recordResult(result, in: self.session(connection, scope, sessionID, locking: true), connection)
         }
@@ -244,7 +246,9 @@ extension PostgresStore {
         let turn = staged.turn
         let open = staged.record
         let unanswered = turn.unansweredCallIds
-        guard unanswered.isEmpty else { throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered) }
+        guard unanswered.isEmpty else {
+            throw LedgerError.unansweredCalls(sessionID: turn.sessionId, callIDs: unanswered)
+        }
         let key = open.sessionKey
         for statement: PostgresQuery in [
             "DELETE FROM openResult WHERE sessionKey = \(key)",
@@ -336,7 +340,6 @@ extension PostgresStore {
         return staged
     }
 
-    /// The committed turn whose assistant entry is `entry`.
     /// The session's newest committed turn with calls in its own log, if any.
     private func newestCommittedTurn(_ connection: PostgresConnection, in session: SessionRef) async throws -> Turn? {
         guard
@@ -350,6 +353,7 @@ extension PostgresStore {
         return try await committedTurn(connection, entry, in: session)
     }
 
+    /// The committed turn whose assistant entry is `entry`.
     func committedTurn(_ connection: PostgresConnection, _ entry: EntryRecord, in session: SessionRef) async throws
         -> Turn
     {

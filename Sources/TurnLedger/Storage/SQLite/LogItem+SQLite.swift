@@ -111,7 +111,8 @@ extension LogItem {
         fields.append(try row.data(at: 4))  // parts
         fields.append(try row.data(at: 5))  // recordedAt
         var docs = [SearchDoc](
-            text: try row.parts(at: 4), sessionKey: sessionKey, seq: seq, kind: .result, role: "tool", position: position)
+            text: try row.parts(at: 4), sessionKey: sessionKey, seq: seq, kind: .result, role: "tool",
+            position: position)
         for index in docs.indices { docs[index].toolName = toolName }
         return LogItem(seq: seq, canonical: fields.data, searchDocs: docs)
     }

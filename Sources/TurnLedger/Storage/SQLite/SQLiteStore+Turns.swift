@@ -34,7 +34,8 @@ extension SQLiteStore {
             return original
         }
         let next = try Ledger.placement(
-            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
+            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session),
+            expectedSeq: expectedSeq)
         try OpenTurnRecord(
             sessionKey: session.key,
             seq: next,
@@ -92,7 +93,9 @@ extension SQLiteStore {
             in: session)
     }
 
-    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws -> ToolResult {
+    func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws
+        -> ToolResult
+    {
         try await write { db in try Self.recordResult(db, result, in: scope.session(db, sessionID)) }
     }
 
@@ -100,7 +103,8 @@ extension SQLiteStore {
         -> ToolResult
     {
         try recordResult(
-            db, result.parts, encodedParts: result.encodedParts, outcome: result.outcome, for: result.callID, in: session)
+            db, result.parts, encodedParts: result.encodedParts, outcome: result.outcome, for: result.callID,
+            in: session)
     }
 
     /// Records a result inside the caller's transaction.
@@ -184,7 +188,9 @@ extension SQLiteStore {
                     // Without an open turn, recording succeeds only for the very result already in
                     // the newest committed turn: a retry of this commit, which landed.
                     _ = try Self.recordResult(db, result, in: session)
-                    if let landed = try Self.newestCommittedTurn(db, in: session), turnSeq == nil || turnSeq == landed.seq {
+                    if let landed = try Self.newestCommittedTurn(db, in: session),
+                        turnSeq == nil || turnSeq == landed.seq
+                    {
                         return (landed, nil)
                     }
                 } else if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) {
@@ -204,7 +210,9 @@ extension SQLiteStore {
     func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef) {
         try await write { db in
             let session = try scope.session(db, sessionID)
-            return (try Self.close(db, try Self.requireOpenTurn(db, in: session), as: .cancelled, saying: reason), session)
+            return (
+                try Self.close(db, try Self.requireOpenTurn(db, in: session), as: .cancelled, saying: reason), session
+            )
         }
     }
 
@@ -244,7 +252,8 @@ extension SQLiteStore {
     static func committedTurn(_ db: Database, in session: SessionRef, at seq: Int) throws -> Turn? {
         guard
             let entry = try SQLRequest<EntryRecord>(
-                sql: "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND seq = ? AND callCount > 0",
+                sql:
+                    "SELECT \(EntryRecord.selectedColumns) FROM entry WHERE sessionKey = ? AND seq = ? AND callCount > 0",
                 arguments: [session.key, seq], cached: true
             ).fetchOne(db)
         else { return nil }

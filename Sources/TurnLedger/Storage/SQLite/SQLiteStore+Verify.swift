@@ -27,7 +27,6 @@ extension SQLiteStore {
         }
     }
 
-
     /// Recomputes every session's hash chain from its rows and names the first seq whose
     /// stored hash differs (a row edited, inserted or deleted behind the store's back).
     static func brokenHashChains(_ db: Database) throws -> [String] {
