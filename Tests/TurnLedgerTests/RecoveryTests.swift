@@ -65,12 +65,16 @@ import TurnLedger
         let calls = [ToolCall(id: "a", name: "fetch", arguments: "{}"), ToolCall(id: "b", name: "fetch", arguments: "{}")]
         try await ledger.openTurn(in: "busy", calls: calls)
         try await ledger.openTurn(in: "idle", calls: calls)
+        let idleSince = ContinuousClock.now
         try await Task.sleep(for: .milliseconds(2_500))
         // Another process is still at work on these two: a result just now, a turn just opened.
         try await ledger.recordResult([.text("200 OK")], for: "a", in: "busy")
         try await ledger.openTurn(in: "fresh", calls: calls)
 
-        let recovered = try await ledger.recover(idleFor: .seconds(2))
+        // A threshold 1.25 s short of the idle turn's age: the writes after the sleep are younger
+        // than it however long they took on a loaded machine (a fixed 2 s was not, in CI).
+        let idleFor = (ContinuousClock.now - idleSince) - .milliseconds(1_250)
+        let recovered = try await ledger.recover(idleFor: idleFor)
         #expect(recovered.map(\.sessionId) == ["idle"])
         #expect(try await ledger.entries(in: "idle").compactMap(\.outcome) == [.interrupted, .interrupted])
         #expect(try await ledger.openTurns().map(\.sessionId).sorted() == ["busy", "fresh"])
