@@ -135,7 +135,9 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
         }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        // Foundation's Process.run on Linux crashed once (a bad pointer in memcpy) with many test
+        // threads spawning psql at once: spawns go one at a time.
+        try spawnLock.withLock { try process.run() }
         process.waitUntilExit()
         let run = Run(
             status: process.terminationStatus,
@@ -158,3 +160,6 @@ final class PostgresCluster: @unchecked Sendable {  // set up in init; stop() is
         return URL(fileURLWithPath: "/usr/lib/postgresql/\(newest)/bin")
     }
 }
+
+/// Serializes process spawns of the test support (see ``PostgresCluster/run(_:_:check:)``).
+private let spawnLock = NSLock()
