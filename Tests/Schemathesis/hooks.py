@@ -2,8 +2,9 @@
 
 Two rules the document states that a JSON Schema check cannot hold a generator to; a case that
 breaks one is dropped instead of counting the server's 422 as a schema-valid request rejected:
-- an opaque part's `json` is JSON text (`contentMediaType: application/json`): the fuzzing phase
-  generates it so, the coverage phase does not;
+- an opaque part's `json` is JSON text (`contentMediaType: application/json`), in a body's parts
+  or in the parts of the result a commit carries: the fuzzing phase generates it so, the coverage
+  phase does not;
 - the call ids of one turn are unique (JSON Schema's `uniqueItems` compares whole calls).
 Nothing else is filtered.
 """
@@ -25,11 +26,20 @@ def _is_json_text(value):
         return False
 
 
+def _part_lists(body):
+    # Parts sit in the body (a message, a result) or in the result a commit carries.
+    if not isinstance(body, dict):
+        return
+    for holder in (body, body.get("result")):
+        if isinstance(holder, dict) and isinstance(holder.get("parts"), list):
+            yield holder["parts"]
+
+
 def _opaque_json_texts(body):
-    parts = body.get("parts") if isinstance(body, dict) else None
-    for part in parts if isinstance(parts, list) else []:
-        if isinstance(part, dict) and part.get("type") == "opaque" and isinstance(part.get("json"), str):
-            yield part["json"]
+    for parts in _part_lists(body):
+        for part in parts:
+            if isinstance(part, dict) and part.get("type") == "opaque" and isinstance(part.get("json"), str):
+                yield part["json"]
 
 
 def _call_ids_unique(body):
