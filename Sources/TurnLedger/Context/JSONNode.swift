@@ -63,8 +63,9 @@ enum JSONNode: Sendable {
         }
     }
 
-    /// Escapes `"`, `\\` and control characters; every other byte, non-ASCII included, is
-    /// copied, in runs.
+    /// Escapes `"`, `\\` and control characters (the short escapes where JSON has one, else
+    /// `\u00xx`); every other byte, non-ASCII included, is copied, in runs. No array is made for
+    /// an escape: tool arguments and results are full of quotes.
     private static func writeString(_ value: String, to output: inout [UInt8]) {
         var value = value
         output.append(UInt8(ascii: "\""))
@@ -75,18 +76,20 @@ enum JSONNode: Sendable {
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
+                output.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), byte]
-                case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-                case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
                 default:
-                    output += [
-                        UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hexDigits[Int(byte >> 4)],
-                        hexDigits[Int(byte & 0xF)],
-                    ]
+                    output.append(UInt8(ascii: "u"))
+                    output.append(48)
+                    output.append(48)
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0xF)])
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))

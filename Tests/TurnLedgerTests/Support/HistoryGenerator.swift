@@ -21,7 +21,10 @@ struct HistoryGenerator {
         "call with spaces", "вызов-1", "呼び出し", "12345", "call_0_t2", String(repeating: "x", count: 300), "a/b?c#d",
         "call_🙂", "-", "_",
     ]
-    static let texts = ["Hi", "", " ", "\n\t", "Какая погода в Москве?", "日本語のテキスト", "🙂", "ok", "a \"quoted\" \\ text"]
+    static let texts = [
+        "Hi", "", " ", "\n\t", "Какая погода в Москве?", "日本語のテキスト", "🙂", "ok", "a \"quoted\" \\ text",
+        "\u{0}nul\u{1}\u{1F}\u{7F}", "a/b</script>", "\u{2028}\u{A0}\u{3000}", "\u{0B}\u{0C}\r\n",
+    ]
     static let arguments = [
         #"{"url":"https://wttr.in/Moscow"}"#, "{}", #"{"n": 1.50}"#, "", "{\"cut", "[1,2]", "1.5", "null", "не json",
     ]
