@@ -29,7 +29,9 @@ import TurnLedger
         for id in shared { try await temp.ledger.createSession(id: id) }
         let own = (0..<Self.processes).flatMap { p in (0..<Self.tasks).map { "turns-\(p)-\($0)" } }
 
-        let readers = Task { try await Self.readWhileWritten(temp.ledger, sessions: shared + own) }
+        // At a high priority: with the whole suite running at once on two cores, a reader at the
+        // tests' priority made one read (some runs none) in the 70 s the writers took.
+        let readers = Task(priority: .high) { try await Self.readWhileWritten(temp.ledger, sessions: shared + own) }
         let runs = try await Self.runWriters(Self.processes, on: temp.path, tasks: Self.tasks, writes: Self.writes)
         readers.cancel()
         let reads = try await readers.value
