@@ -26,8 +26,9 @@ import Testing
             Issue.record("expected store_busy, got \(String(describing: error))")
             return
         }
-        // It waited for the busy timeout, not less, not forever, and says so. (Not forever: a CI run
-        // with every suite at once on 2 cores once took over 5 s to get here.)
+        // It waited for the busy timeout, not less, not forever, and says so. (Not less: the writes
+        // above ran on their callers' threads with the busy timeout set aside; it is back. Not
+        // forever: a CI run with every suite at once on 2 cores once took over 5 s to get here.)
         #expect(waited >= .milliseconds(290) && waited <= elapsed && elapsed < .seconds(60), "waited \(waited)")
         // Readers never wait for a writer in WAL mode.
         #expect(try await temp.ledger.entries(in: "s1").map(\.parts) == [[.text("before")]])
@@ -36,6 +37,50 @@ import Testing
         try await temp.ledger.append([.text("after")], role: .user, to: "s1")
         #expect(try await temp.ledger.entries(in: "s1").map(\.parts) == [[.text("before")], [.text("after")]])
         #expect(try await temp.ledger.verify().isClean)
+    }
+
+    /// A lone write runs on its caller's thread only while the write lock is free at once (one
+    /// that finds it held by another connection waits on the writer queue) and only while
+    /// another thread of the cooperative pool is left. As many ledgers as the pool has threads
+    /// each wait for a lock held elsewhere; a read must still run meanwhile (the locks are
+    /// released only after it), and then every write lands. Were the waits on the pool, the read
+    /// could not run before the 60 s busy timeout had passed.
+    @Test func writesWaitingForALockHeldElsewhereLeaveThePoolFreeAndLandOnceItIsReleased() async throws {
+        let count = ProcessInfo.processInfo.activeProcessorCount
+        var temps: [TemporaryLedger] = []
+        defer { temps.forEach { $0.remove() } }
+        var holders: [DatabaseQueue] = []
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true  // the holders keep the lock across accesses on purpose
+        for _ in 0..<count {
+            let temp = try TemporaryLedger { $0.busyTimeout = .seconds(60) }
+            temps.append(temp)
+            try await temp.ledger.createSession(id: "s1")
+            try await temp.ledger.append([.text("before")], role: .user, to: "s1")  // a lone write, run here
+            let holder = try DatabaseQueue(path: temp.path, configuration: config)
+            try await holder.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            holders.append(holder)
+        }
+        let started = ContinuousClock.now
+        let writes = temps.map { temp in
+            Task { try await temp.ledger.append([.text("waited")], role: .user, to: "s1").seq }
+        }
+        for temp in temps {
+            while await temp.ledger.sqlite!.pipeline.queuedCount < 1 {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))  // each write is trying the lock by now
+        #expect(try await temps[0].ledger.entries(in: "s1").map(\.parts) == [[.text("before")]])
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(30), "the read waited \(elapsed): the waiting writes held the pool's threads")
+        for holder in holders {
+            try await holder.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+        }
+        for (temp, write) in zip(temps, writes) {
+            #expect(try await write.value == 2)
+            #expect(try await temp.ledger.entries(in: "s1").map(\.parts) == [[.text("before")], [.text("waited")]])
+        }
     }
 
     @Test func aFullDiskInTheMiddleOfATurnIsStorageFullAndTheTurnFinishesOnceSpaceIsFreed() async throws {

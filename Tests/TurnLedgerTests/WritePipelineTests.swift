@@ -7,7 +7,12 @@ import Testing
 /// Group commit: writes that arrive while a transaction runs share the next one, each in its own
 /// savepoint; a failing write fails alone, and one that would take the transaction down does not
 /// take the others with it.
-@Suite struct WritePipelineTests {
+///
+/// Serialized: a test holds the pipeline's transaction with a write that blocks its thread until
+/// the test's other tasks release it, and a lone write runs on its caller's thread, a thread of
+/// the cooperative pool (as wide as the machine has cores). Two such holders at once on a
+/// two-core machine would leave no thread to release either.
+@Suite(.serialized) struct WritePipelineTests {
     /// Holds the pipeline's transaction until `count` more writes have queued behind it, so that
     /// they go into the next transaction together, whatever the machine's load.
     private func holdingTheWriter(

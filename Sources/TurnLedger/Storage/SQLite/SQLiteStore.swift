@@ -10,7 +10,7 @@ import GRDB
 struct SQLiteStore: LedgerStore {
     let writer: any DatabaseWriter
     /// Every write goes through it: group commit for concurrent writers.
-    let pipeline = WritePipeline()
+    let pipeline: WritePipeline
     let configuration: LedgerConfiguration
 
     var engineName: String { "SQLite" }
@@ -38,6 +38,7 @@ struct SQLiteStore: LedgerStore {
     init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration) throws {
         self.writer = writer
         self.configuration = configuration
+        self.pipeline = WritePipeline(busyTimeout: configuration.busyTimeout)
         let migrator = DatabaseMigrator.ledger
         try writer.read { db in try migrator.checkCompatibility(db) }
         try migrator.migrateAlongsideOtherProcesses(writer)

@@ -1,9 +1,13 @@
+import Foundation
 import GRDB
+import GRDBSQLite
+import Synchronization
 
 /// The one path every write takes: group commit.
 ///
-/// A write that finds the pipeline idle runs at once, in its own transaction: a lone caller
-/// waits for no batch. Writes that arrive while a transaction is running queue up, and the next
+/// A write that finds the pipeline idle runs at once, in its own transaction, on its caller's
+/// thread when the write lock is free: a lone caller waits for no batch and for no thread
+/// hand-off. Writes that arrive while a transaction is running queue up, and the next
 /// transaction takes all of them, each in its own savepoint: a write that fails (a seq conflict,
 /// a duplicate result) is rolled back alone, with its own error, and the others land. Every
 /// caller is answered only after the transaction holding its write has committed, so an
@@ -30,6 +34,14 @@ actor WritePipeline {
         var work: Work
         /// Nil for the caller that leads: it gets its outcome from ``finish(transactions:outcomes:)``.
         var waiter: CheckedContinuation<Signal, Never>?
+    }
+
+    /// The writer connection's busy timeout (the configuration's), which a lone write run on its
+    /// caller's thread sets aside while it takes the write lock.
+    private nonisolated let busyTimeoutMilliseconds: CInt
+
+    init(busyTimeout: Duration) {
+        busyTimeoutMilliseconds = CInt(busyTimeout.timeInterval * 1000)  // as GRDB sets it
     }
 
     private var pending: [Pending] = []
@@ -92,19 +104,24 @@ extension WritePipeline {
                 // The pipeline hands back what `work` returned: a T.
                 return try outcome.get() as! T
             case .lead(let batch):
-                let (outcomes, transactions) = await Self.run(batch, on: writer)
+                let (outcomes, transactions) = await run(batch, on: writer)
                 signal = .done(await finish(transactions: transactions, outcomes: outcomes))
             }
         }
     }
 
-    /// Runs a batch: one transaction, each write in its own savepoint; or, when that transaction
-    /// cannot commit as a whole, each write in a transaction of its own.
-    private static func run(_ batch: [Work], on writer: any DatabaseWriter) async -> ([Outcome], Int) {
+    /// Runs a batch: a lone write on the caller's thread when the write lock is free at once
+    /// (else on the writer queue); several writes on the writer queue, in one transaction, each
+    /// in its own savepoint, or, when that transaction cannot commit as a whole, each in a
+    /// transaction of its own.
+    private nonisolated func run(_ batch: [Work], on writer: any DatabaseWriter) async -> ([Outcome], Int) {
         if batch.count == 1 {
-            return ([await transaction(on: writer, batch[0])], 1)
+            if let outcome = transactionHere(on: writer, batch[0]) {
+                return ([outcome], 1)
+            }
+            return ([await Self.transactionHandedOff(on: writer, batch[0])], 1)
         }
-        let together = await transaction(on: writer) { db in
+        let together = await Self.transactionHandedOff(on: writer) { db in
             var outcomes: [Outcome] = []
             for work in batch {
                 var value: (any Sendable)?
@@ -132,31 +149,78 @@ extension WritePipeline {
         case .failure:
             var outcomes: [Outcome] = []
             for work in batch {
-                outcomes.append(await transaction(on: writer, work))
+                outcomes.append(await Self.transactionHandedOff(on: writer, work))
             }
             return (outcomes, batch.count + 1)
         }
     }
 
-    /// Runs `body` in one IMMEDIATE transaction on the writer connection. Unlike GRDB's `async`
-    /// `write`, it is not interrupted when the leading caller's task is cancelled: the batch
-    /// holds other callers' writes.
-    private static func transaction<T: Sendable>(
+    /// How many lone writes may run on their callers' threads at once, in the whole process:
+    /// one thread of the cooperative pool (as wide as the machine has cores) is always left to
+    /// everything else, however many ledgers are open. With one core, none.
+    private static let callerThreadLimit = ProcessInfo.processInfo.activeProcessorCount - 1
+    private static let onCallerThreads = Atomic<Int>(0)
+
+    /// Runs a lone write in one IMMEDIATE transaction on the writer connection, on the calling
+    /// thread; nil, with nothing written, when another connection holds the write lock or the
+    /// process already runs as many writes on callers' threads as it may.
+    ///
+    /// A lone caller costs no thread hand-off: `DispatchQueue.sync` on GRDB's writer queue, idle
+    /// since only the pipeline's one leader writes, runs the block on the caller's own thread,
+    /// where handing it to the queue and being resumed cost two thread wake-ups. It blocks one
+    /// thread of the cooperative pool, for one transaction and never longer: it takes the write
+    /// lock without waiting (busy timeout 0), and when another process holds it, the write is run
+    /// again on the writer queue (``transactionHandedOff(on:_:)``), which waits up to the busy
+    /// timeout without holding a thread of the pool. At most ``callerThreadLimit`` such writes run
+    /// at once in a process: with many ledgers open, their lone writes would otherwise hold every
+    /// thread of the pool (measured: a reader task of the test suite made no progress in 70 s).
+    /// A batch of several writes is handed off too: run here, it held a thread of the pool while
+    /// the other callers needed it to prepare their next writes (`--writers 64` a third slower).
+    private nonisolated func transactionHere<T>(
+        on writer: any DatabaseWriter, _ body: (Database) throws -> T
+    ) -> Result<T, any Error>? {
+        guard Self.onCallerThreads.add(1, ordering: .relaxed).newValue <= Self.callerThreadLimit else {
+            Self.onCallerThreads.subtract(1, ordering: .relaxed)
+            return nil
+        }
+        defer { Self.onCallerThreads.subtract(1, ordering: .relaxed) }
+        return writer.writeWithoutTransaction { db in
+            sqlite3_busy_timeout(db.sqliteConnection, 0)
+            defer { sqlite3_busy_timeout(db.sqliteConnection, busyTimeoutMilliseconds) }
+            let outcome = Self.immediateTransaction(db, body)
+            if case .failure(let error as DatabaseError) = outcome,
+                error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            {
+                return nil  // rolled back: nothing of it was written
+            }
+            return outcome
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction on GRDB's writer queue. Unlike GRDB's `async`
+    /// `write`, it is not interrupted when the leading caller's task is cancelled: the batch holds
+    /// other callers' writes.
+    private static func transactionHandedOff<T: Sendable>(
         on writer: any DatabaseWriter, _ body: @escaping @Sendable (Database) throws -> T
     ) async -> Result<T, any Error> {
         await withCheckedContinuation { continuation in
             writer.asyncWriteWithoutTransaction { db in
-                var value: T?
-                continuation.resume(
-                    returning: Result {
-                        try db.inTransaction(.immediate) {
-                            value = try body(db)
-                            return .commit
-                        }
-                        guard let value else { throw BatchAborted() }  // committed, so the body returned
-                        return value
-                    })
+                continuation.resume(returning: immediateTransaction(db, body))
             }
+        }
+    }
+
+    private static func immediateTransaction<T>(
+        _ db: Database, _ body: (Database) throws -> T
+    ) -> Result<T, any Error> {
+        var value: T?
+        return Result {
+            try db.inTransaction(.immediate) {
+                value = try body(db)
+                return .commit
+            }
+            guard let value else { throw BatchAborted() }  // committed, so the body returned
+            return value
         }
     }
 
