@@ -10,8 +10,9 @@ import Testing
 ///
 /// Serialized: a test holds the pipeline's transaction with a write that blocks its thread until
 /// the test's other tasks release it, and a lone write runs on its caller's thread, a thread of
-/// the cooperative pool (as wide as the machine has cores). Two such holders at once on a
-/// two-core machine would leave no thread to release either.
+/// the cooperative pool (as wide as the machine has cores). Before lone writes were limited to
+/// cores − 1 at once, two such holders on a two-core machine left no thread to release either;
+/// one holder at a time keeps these tests off that limit.
 @Suite(.serialized) struct WritePipelineTests {
     /// Holds the pipeline's transaction until `count` more writes have queued behind it, so that
     /// they go into the next transaction together, whatever the machine's load.

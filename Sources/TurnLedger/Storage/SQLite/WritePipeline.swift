@@ -172,8 +172,8 @@ extension WritePipeline {
     /// lock without waiting (busy timeout 0), and when another process holds it, the write is run
     /// again on the writer queue (``transactionHandedOff(on:_:)``), which waits up to the busy
     /// timeout without holding a thread of the pool. At most ``callerThreadLimit`` such writes run
-    /// at once in a process: with many ledgers open, their lone writes would otherwise hold every
-    /// thread of the pool (measured: a reader task of the test suite made no progress in 70 s).
+    /// at once in a process: with many ledgers open (the test suite opens dozens at once), their
+    /// lone writes could otherwise hold every thread of the pool.
     /// A batch of several writes is handed off too: run here, it held a thread of the pool while
     /// the other callers needed it to prepare their next writes (`--writers 64` a third slower).
     private nonisolated func transactionHere<T>(
@@ -210,6 +210,7 @@ extension WritePipeline {
         }
     }
 
+    /// `body` in one IMMEDIATE transaction on `db`: its value once committed, or why not.
     private static func immediateTransaction<T>(
         _ db: Database, _ body: (Database) throws -> T
     ) -> Result<T, any Error> {
