@@ -66,9 +66,7 @@ import Testing
             Task { try await temp.ledger.append([.text("waited")], role: .user, to: "s1").seq }
         }
         for temp in temps {
-            while await temp.ledger.sqlite!.pipeline.queuedCount < 1 {
-                try await Task.sleep(for: .milliseconds(2))
-            }
+            try await temp.ledger.waitUntilPipeline(queued: 1)
         }
         try await Task.sleep(for: .milliseconds(50))  // each write is trying the lock by now
         #expect(try await temps[0].ledger.entries(in: "s1").map(\.parts) == [[.text("before")]])

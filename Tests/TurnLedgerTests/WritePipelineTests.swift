@@ -21,21 +21,12 @@ import Testing
     ) async throws {
         let release = DispatchSemaphore(value: 0)
         async let held: Void = ledger.sqlite!.write { _ in release.wait() }
-        try await waitUntil(ledger, queued: 1)
+        try await ledger.waitUntilPipeline(queued: 1)
         async let done: Void = writes()
-        try await waitUntil(ledger, queued: 1 + count)
+        try await ledger.waitUntilPipeline(queued: 1 + count)
         release.signal()
         await done
         try await held
-    }
-
-    /// Waits until the pipeline holds `queued` writes.
-    private func waitUntil(_ ledger: Ledger, queued: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while await ledger.sqlite!.pipeline.queuedCount < queued {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(2))
-        }
     }
 
     @Test func writesQueuedBehindATransactionShareTheNextOneAndAFailingWriteFailsAlone() async throws {
@@ -137,18 +128,18 @@ import Testing
         // A holds the writer; B queues first and will lead the next batch, which C keeps busy.
         let release = DispatchSemaphore(value: 0)
         let held = Task { try await ledger.sqlite!.write { _ in release.wait() } }
-        try await waitUntil(ledger, queued: 1)
+        try await ledger.waitUntilPipeline(queued: 1)
         let leader = Task { try await ledger.append([.text("B")], role: .user, to: "s1") }
-        try await waitUntil(ledger, queued: 2)
+        try await ledger.waitUntilPipeline(queued: 2)
         let slow = Task {
             try await ledger.sqlite!.write { db in
                 Thread.sleep(forTimeInterval: 0.3)
                 return try SQLiteStore.nextSeq(db, in: TenantScope.all.session(db, "s1"))
             }
         }
-        try await waitUntil(ledger, queued: 3)
+        try await ledger.waitUntilPipeline(queued: 3)
         let last = Task { try await ledger.append([.text("D")], role: .user, to: "s1") }
-        try await waitUntil(ledger, queued: 4)
+        try await ledger.waitUntilPipeline(queued: 4)
         release.signal()
         try await held.value
         try await Task.sleep(for: .milliseconds(100))  // the batch B, C, D is running (C sleeps 300 ms)
