@@ -39,7 +39,8 @@ public struct Ledger: Sendable {
     ///
     /// - Throws: also ``LedgerError/storeBusy(waited:)`` when another process keeps the file
     ///   locked past the busy timeout, and ``LedgerError/storageFailed(path:sqliteCode:message:)``
-    ///   for a file that cannot be opened or is not a database.
+    ///   for a file that cannot be opened or is not a database; ``LedgerError/invalidInput(field:reason:)``
+    ///   (field `historyCacheBytes`) for a negative cache size.
     ///
     /// A PostgreSQL store (a `postgres://` URL in ``LedgerConfiguration/path``) opens with
     /// ``open(configuration:logger:)``, which is asynchronous.
@@ -47,6 +48,10 @@ public struct Ledger: Sendable {
         if PostgresLocation.isURL(configuration.path) {
             throw LedgerError.invalidInput(
                 field: "store", reason: "a PostgreSQL store opens with `try await Ledger.open(configuration:)`")
+        }
+        guard configuration.historyCacheBytes >= 0 else {
+            throw LedgerError.invalidInput(
+                field: "historyCacheBytes", reason: "must be 0 or more, not \(configuration.historyCacheBytes)")
         }
         self.init(store: try SQLiteStore.open(configuration), configuration: configuration, logger: logger)
     }

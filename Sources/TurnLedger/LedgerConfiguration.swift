@@ -32,6 +32,12 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// services' commits wake it through `LISTEN`/`NOTIFY`, and this read finds one whose
     /// notification was lost. An SQLite ledger's tails never poll.
     public var tailPollInterval: Duration
+    /// The most memory, in bytes (estimated from the texts), an SQLite ledger keeps of the decoded
+    /// logs of the sessions it read or wrote last, so that a context build reads only the rows
+    /// committed since; 0 keeps none. Every cached log is checked against the hash chain in the
+    /// read that uses it, so another process's writes are seen as without it. A PostgreSQL ledger
+    /// ignores it.
+    public var historyCacheBytes: Int
 
     /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
@@ -41,7 +47,8 @@ public struct LedgerConfiguration: Sendable, Equatable {
         maxIdentifierLength: Int = 512,
         maxCallsPerTurn: Int = 256,
         maxStoreConnections: Int = 20,
-        tailPollInterval: Duration = .seconds(5)
+        tailPollInterval: Duration = .seconds(5),
+        historyCacheBytes: Int = 64 << 20
     ) {
         self.path = path
         self.busyTimeout = busyTimeout
@@ -50,5 +57,6 @@ public struct LedgerConfiguration: Sendable, Equatable {
         self.maxCallsPerTurn = maxCallsPerTurn
         self.maxStoreConnections = maxStoreConnections
         self.tailPollInterval = tailPollInterval
+        self.historyCacheBytes = historyCacheBytes
     }
 }

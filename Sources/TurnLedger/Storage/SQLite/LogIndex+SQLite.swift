@@ -13,12 +13,22 @@ extension LogIndex {
 
     /// Extends the chain by `items`, the rows the caller just inserted (in seq order, following
     /// each other), without reading them back; when the chain does not end right before the first
-    /// (rows another client wrote, a fork's or a new session's first row), as ``extend(_:_:)`` does.
-    static func extend(_ db: Database, _ session: SessionRef, with items: [LogItem]) throws {
-        guard let first = items.first, let head = try head(db, session.key), head.seq == first.seq - 1 else {
-            return try extend(db, session)
+    /// (rows another client wrote, a fork's first row), as ``extend(_:_:)`` does.
+    ///
+    /// - Returns: The chain's hash before the first item and at the last, or nil when the chain
+    ///   was extended by reading the rows back (it may then also hold rows other than `items`).
+    @discardableResult
+    static func extend(_ db: Database, _ session: SessionRef, with items: [LogItem]) throws -> ChainStep? {
+        guard let first = items.first else { return nil }
+        let before: Data
+        switch try head(db, session.key) {
+        case let head? where head.seq == first.seq - 1: before = head.hash
+        case nil where first.seq == 1: before = genesis  // a session's first row, fork at 0 or none
+        default:
+            try extend(db, session)
+            return nil
         }
-        var previous = head.hash
+        var previous = before
         for item in items {
             previous = chain(previous, item)
             try db.cachedStatement(sql: "INSERT INTO logHash (sessionKey, seq, hash) VALUES (?, ?, ?)")
@@ -26,6 +36,7 @@ extension LogIndex {
             for doc in item.searchDocs { try doc.insert(db) }
         }
         try SearchIndex.catchUp(db)
+        return ChainStep(before: before, after: previous)
     }
 
     /// The last hashed seq of a session's own rows, and its hash.
@@ -59,10 +70,17 @@ extension LogIndex {
     /// The stored hash at `seq` of a history (in whichever session owns that seq); the genesis
     /// hash for seq 0.
     static func hash(_ db: Database, of lineage: Lineage, at seq: Int) throws -> Data {
-        guard seq > 0, let owner = lineage.owner(of: seq) else { return genesis }
+        guard seq > 0 else { return genesis }
+        return try storedHash(db, of: lineage, at: seq) ?? genesis
+    }
+
+    /// The stored hash at `seq` of a history, or nil when that seq has none (yet): rows another
+    /// client wrote are chained by the library's next write.
+    static func storedHash(_ db: Database, of lineage: Lineage, at seq: Int) throws -> Data? {
+        guard let owner = lineage.owner(of: seq) else { return nil }
         return try Data.fetchOne(
             db.cachedStatement(sql: "SELECT hash FROM logHash WHERE sessionKey = ? AND seq = ?"),
-            arguments: [owner, seq]) ?? genesis
+            arguments: [owner, seq])
     }
 
     /// The first seq of `session`'s own rows where the chain recomputed from its rows (their tool

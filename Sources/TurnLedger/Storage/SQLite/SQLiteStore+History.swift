@@ -9,7 +9,7 @@ extension SQLiteStore {
             let session = try scope.session(db, sessionID)
             switch request {
             case .all:
-                return try Self.entries(db, in: session)
+                return try Self.history(db, of: session, cache: historyCache)
             case .asOf(let seq):
                 try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq)
                 return try Self.entries(db, in: session, seqs: 1...seq)
@@ -23,6 +23,30 @@ extension SQLiteStore {
 
     func tailEntries(of session: SessionRef, after seq: Int) async throws -> [Entry] {
         try await read { db in try Self.entries(db, in: session, after: seq, log: true) }
+    }
+
+    /// The whole history of a session, inside the caller's transaction: the log `cache` holds of
+    /// it (when the stored hash at its end is the one kept with it) and the rows committed after
+    /// it, with every rewind applied; the cache then holds the log read. The read of every context build.
+    static func history(_ db: Database, of session: SessionRef, cache: HistoryCache) throws -> [Entry] {
+        let lineage = try Lineage.of(db, session)
+        var log: [Entry]
+        var kept = false  // whether the cache holds `log` as it is
+        if let cached = cache.log(of: session),
+            try LogIndex.storedHash(db, of: lineage, at: cached.seq) == cached.hash
+        {
+            cache.countHit()
+            let newer = try logEntries(db, lineage, seqs: (cached.seq + 1)...Int.max)
+            log = newer.isEmpty ? cached.entries : cached.entries + newer
+            kept = newer.isEmpty
+        } else {
+            log = try logEntries(db, lineage)
+        }
+        if !kept, cache.isEnabled, let last = log.last, let hash = try LogIndex.storedHash(db, of: lineage, at: last.seq) {
+            cache.store(HistoryCache.Log(entries: log, hash: hash), of: session)
+        }
+        guard log.contains(where: { $0.rewindsTo != nil }) else { return log }
+        return Rewinds.history(of: log, in: 1...Int.max, limit: nil)
     }
 
     /// The history of a session, inside the caller's transaction: its committed log with every

@@ -7,21 +7,27 @@ extension SQLiteStore {
         _ message: Ledger.PendingMessage, to sessionID: String, in scope: TenantScope, expectedSeq: Int?,
         idempotencyKey: String?
     ) async throws -> (Entry, SessionRef) {
-        try await write { db in  // one transaction: the checks and the insert see the same log
+        let (entry, session, step) = try await write { db in  // one transaction: the checks and the insert see the same log
             let session = try scope.session(db, sessionID)
-            let entry = try Self.append(db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
-            return (entry, session)
+            let (entry, step) = try Self.append(
+                db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+            return (entry, session, step)
         }
+        if let step { historyCache.extend(session, with: [entry], chain: step) }
+        return (entry, session)
     }
 
     /// Appends inside the caller's transaction.
+    ///
+    /// - Returns: The entry, and how it moved the hash chain when this call wrote it and extended
+    ///   the chain from it (nil for a retry that returns the entry a key already wrote).
     static func append(
         _ db: Database,
         _ message: Ledger.PendingMessage,
         to session: SessionRef,
         expectedSeq: Int? = nil,
         idempotencyKey: String? = nil
-    ) throws -> Entry {
+    ) throws -> (Entry, chain: ChainStep?) {
         let sessionID = session.id
         if let range = message.summarizes {
             try Ledger.requireSummaryRange(
@@ -33,7 +39,7 @@ extension SQLiteStore {
             }
             var entry = try original.entry(calls: [], in: sessionID)
             entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
-            return entry
+            return (entry, nil)
         }
         let next = try Ledger.placement(
             in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
@@ -50,10 +56,11 @@ extension SQLiteStore {
         )
         try record.insert(db)
         if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
-        try LogIndex.extend(db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
+        let step = try LogIndex.extend(
+            db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
         var entry = try record.entry(calls: [], in: sessionID)
         entry.usage = message.usage
-        return entry
+        return (entry, step)
     }
 
     static func entryRecord(_ db: Database, in session: SessionRef, idempotencyKey: String) throws -> EntryRecord? {
@@ -92,13 +99,13 @@ extension SQLiteStore {
         _ sessionID: String, in scope: TenantScope, to seq: Int, expectedSeq: Int?, idempotencyKey: String?,
         discardingOpenTurn: Bool
     ) async throws -> (Entry, SessionRef) {
-        try await write { db in
+        let (entry, session, step) = try await write { db -> (Entry, SessionRef, ChainStep?) in
             let session = try scope.session(db, sessionID)
             if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
                 guard original.rewindTo == seq else {
                     throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
                 }
-                return (try original.entry(calls: [], in: sessionID), session)
+                return (try original.entry(calls: [], in: sessionID), session, nil)
             }
             if discardingOpenTurn { try Self.emptyStaging(db, of: session.key) }
             let next = try Ledger.placement(
@@ -109,8 +116,10 @@ extension SQLiteStore {
                 sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,
                 idempotencyKey: idempotencyKey, createdAt: Timestamp.now(), rewindTo: seq)
             try record.insert(db)
-            try LogIndex.extend(db, session, with: [LogItem.appended(record, parts: [], usage: nil)])
-            return (try record.entry(calls: [], in: sessionID), session)
+            let step = try LogIndex.extend(db, session, with: [LogItem.appended(record, parts: [], usage: nil)])
+            return (try record.entry(calls: [], in: sessionID), session, step)
         }
+        if let step { historyCache.extend(session, with: [entry], chain: step) }
+        return (entry, session)
     }
 }

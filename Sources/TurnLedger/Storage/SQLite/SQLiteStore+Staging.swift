@@ -62,13 +62,16 @@ extension SQLiteStore {
     ) throws -> Turn {
         let (closed, records) = staged.closing(as: outcome, saying: text)
         for record in records { try record.insert(db) }
-        return try seal(db, closed)
+        return try seal(db, closed).turn
     }
 
     /// Moves a fully answered open turn into the log, in the order the triggers require:
     /// results, then calls, then the assistant entry that seals them. The rows are inserted from
     /// the staged values, and the hash chain is extended from those same values: nothing is read back.
-    static func seal(_ db: Database, _ staged: StagedTurn) throws -> Turn {
+    ///
+    /// - Returns: The committed turn, and how it moved the hash chain when the chain was extended
+    ///   from those values.
+    static func seal(_ db: Database, _ staged: StagedTurn) throws -> (turn: Turn, chain: ChainStep?) {
         let turn = staged.turn
         let openTurn = staged.record
         let unanswered = turn.unansweredCallIds
@@ -111,10 +114,10 @@ extension SQLiteStore {
         try entry.insert(db)
         let usage = try openTurn.tokenUsage()
         if let usage { try UsageRecord(sessionKey: key, seq: openTurn.seq, usage: usage).insert(db) }
-        try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
+        let step = try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
         var committed = turn
         committed.isCommitted = true
-        return committed
+        return (committed, step)
     }
 
     /// Empties a session's staging area: the open turn, its calls and the results recorded so far

@@ -181,7 +181,7 @@ extension SQLiteStore {
     func commitTurn(
         in sessionID: String, scope: TenantScope, turnSeq: Int?, recording result: Ledger.PendingResult?
     ) async throws -> (Turn, SessionRef?) {
-        try await write { (db: Database) throws -> (Turn, SessionRef?) in
+        let (turn, session, step) = try await write { (db: Database) throws -> (Turn, SessionRef?, ChainStep?) in
             let session = try scope.session(db, sessionID)
             guard let open = try Self.openTurnRecord(db, in: session) else {
                 if let result {
@@ -191,10 +191,10 @@ extension SQLiteStore {
                     if let landed = try Self.newestCommittedTurn(db, in: session),
                         turnSeq == nil || turnSeq == landed.seq
                     {
-                        return (landed, nil)
+                        return (landed, nil, nil)
                     }
                 } else if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) {
-                    return (landed, nil)
+                    return (landed, nil, nil)
                 }
                 throw LedgerError.noOpenTurn(sessionID: sessionID)
             }
@@ -203,8 +203,10 @@ extension SQLiteStore {
             }
             if let result { _ = try Self.recordResult(db, result, in: session) }
             let sealed = try Self.seal(db, try Self.stagedTurn(db, open, in: session))
-            return (sealed, session)
+            return (sealed.turn, session, sealed.chain)
         }
+        if let session, let step { historyCache.extend(session, with: turn.logEntries, chain: step) }
+        return (turn, session)
     }
 
     func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef) {

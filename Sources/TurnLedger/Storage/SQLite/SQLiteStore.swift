@@ -11,6 +11,8 @@ struct SQLiteStore: LedgerStore {
     let writer: any DatabaseWriter
     /// Every write goes through it: group commit for concurrent writers.
     let pipeline: WritePipeline
+    /// The decoded logs of the sessions read or written last: a context build reads only the rows after them.
+    let historyCache: HistoryCache
     let configuration: LedgerConfiguration
 
     var engineName: String { "SQLite" }
@@ -39,6 +41,7 @@ struct SQLiteStore: LedgerStore {
         self.writer = writer
         self.configuration = configuration
         self.pipeline = WritePipeline(busyTimeout: configuration.busyTimeout)
+        self.historyCache = HistoryCache(capacity: configuration.historyCacheBytes)
         let migrator = DatabaseMigrator.ledger
         try writer.read { db in try migrator.checkCompatibility(db) }
         try migrator.migrateAlongsideOtherProcesses(writer)
