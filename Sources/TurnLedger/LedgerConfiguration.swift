@@ -34,7 +34,8 @@ public struct LedgerConfiguration: Sendable, Equatable {
     public var tailPollInterval: Duration
     /// The most memory, in bytes (estimated from the texts), an SQLite ledger keeps of the decoded
     /// logs of the sessions it read or wrote last, so that a context build reads only the rows
-    /// committed since; 0 keeps none. Every cached log is checked against the hash chain in the
+    /// committed since; 0 keeps none. 16 MiB by default (a full cache grew the resident memory of
+    /// `turnledger bench` by about twice this). Every cached log is checked against the hash chain in the
     /// read that uses it, so another process's writes are seen as without it. A PostgreSQL ledger
     /// ignores it.
     public var historyCacheBytes: Int
@@ -48,7 +49,7 @@ public struct LedgerConfiguration: Sendable, Equatable {
         maxCallsPerTurn: Int = 256,
         maxStoreConnections: Int = 20,
         tailPollInterval: Duration = .seconds(5),
-        historyCacheBytes: Int = 64 << 20
+        historyCacheBytes: Int = 16 << 20
     ) {
         self.path = path
         self.busyTimeout = busyTimeout

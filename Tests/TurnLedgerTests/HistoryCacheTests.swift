@@ -148,6 +148,42 @@ import Testing
         }
     }
 
+    /// A full cache and a read of every session in turn (the bench's reads, an export): the
+    /// sessions it holds are read from it, those it does not are read from the file and do not
+    /// push the others out (with plain LRU each read would evict the next one it reads: no hits).
+    /// A session read a second time does come in.
+    @Test func aScanOfMoreSessionsThanFitKeepsTheCachedOnesAndHitsThem() async throws {
+        let probe = try TemporaryLedger()
+        defer { probe.remove() }
+        try await Scenario.everything(probe.ledger, id: "s0")
+        _ = try await probe.ledger.entries(in: "s0")
+        let oneSession = try Self.statistics(probe.ledger).bytes
+        #expect(oneSession > 0)
+
+        let temp = try TemporaryLedger { $0.historyCacheBytes = oneSession * 7 / 2 }
+        defer { temp.remove() }
+        for index in 0..<10 {
+            try await Scenario.everything(temp.ledger, id: "s\(index)")
+        }
+        let held = try Self.statistics(temp.ledger)
+        #expect(held.sessions >= 3 && held.sessions < 10 && held.hits == 0, "\(held)")
+        for index in 0..<10 { _ = try await temp.ledger.entries(in: "s\(index)") }
+        var after = try Self.statistics(temp.ledger)
+        #expect(after.hits == held.sessions && after.sessions == held.sessions, "\(held) then \(after)")
+
+        _ = try await temp.ledger.entries(in: "s0")  // its second read: it comes in
+        after = try Self.statistics(temp.ledger)
+        #expect(after.bytes <= oneSession * 7 / 2, "\(after)")
+        _ = try await temp.ledger.entries(in: "s0")
+        #expect(try Self.statistics(temp.ledger).hits == after.hits + 1)
+
+        let plain = try Self.uncached(temp)
+        for index in 0..<10 { try await Self.expectSameReads(temp.ledger, plain, "s\(index)") }
+        let fresh = try Ledger(configuration: LedgerConfiguration(path: temp.path))  // room for all
+        for index in 0..<10 { _ = try await fresh.entries(in: "s\(index)") }
+        #expect(try Self.statistics(fresh).sessions == 10)
+    }
+
     @Test func aNegativeCacheSizeIsRefused() throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

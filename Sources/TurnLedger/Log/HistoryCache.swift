@@ -35,7 +35,12 @@ final class HistoryCache: Sendable {
         var bytes = 0
         var clock: UInt64 = 0
         var hits = 0
+        /// The sessions read lately that a full cache did not take in (at most `missesKept`).
+        var missed: Set<Int64> = []
     }
+
+    /// How many sessions a full cache remembers having turned away.
+    fileprivate static let missesKept = 4_096
 
     /// What the cache holds, and how many reads used a cached log.
     struct Statistics: Equatable {
@@ -75,12 +80,21 @@ final class HistoryCache: Sendable {
     }
 
     /// Keeps `log` as the session's, read in a transaction whose stored hash at its end it holds,
-    /// unless the cache holds a longer one.
+    /// unless the cache holds a longer one (or this one). A session the cache does not hold enters
+    /// at once while there is room; in a full cache only on its second read in a while (it then
+    /// pushes out the least recently used): a read of every session in turn (a scan, an export of
+    /// contexts) would otherwise push out, one by one, the sessions it is about to read, and hit none.
     func store(_ log: Log, of session: SessionRef) {
         guard isEnabled, !log.entries.isEmpty else { return }
+        let size = log.entries.reduce(0) { $0 + $1.estimatedBytes }
         state.withLock { state in
-            if let slot = state.slots[session.key], slot.sessionID == session.id, slot.log.seq >= log.seq { return }
-            state.put(log, of: session, bytes: log.entries.reduce(0) { $0 + $1.estimatedBytes }, within: capacity)
+            if let slot = state.slots[session.key], slot.sessionID == session.id {
+                // A longer log is newer; one as long with another hash is one the chain no longer has.
+                guard slot.log.seq < log.seq || (slot.log.seq == log.seq && slot.log.hash != log.hash) else { return }
+            } else if state.bytes + size > capacity, !state.missedBefore(session.key) {
+                return
+            }
+            state.put(log, of: session, bytes: size, within: capacity)
         }
     }
 
@@ -91,8 +105,8 @@ final class HistoryCache: Sendable {
     /// session had under this key) it is left as it is, and the next read reads what it lacks.
     func extend(_ session: SessionRef, with entries: [Entry], chain: ChainStep) {
         guard isEnabled, let first = entries.first else { return }
+        let added = entries.reduce(0) { $0 + $1.estimatedBytes }
         state.withLock { state in
-            let added = entries.reduce(0) { $0 + $1.estimatedBytes }
             if let slot = state.slots[session.key], slot.sessionID == session.id, slot.log.seq == first.seq - 1,
                 slot.log.hash == chain.before
             {
@@ -108,6 +122,15 @@ final class HistoryCache: Sendable {
 }
 
 extension HistoryCache.State {
+    /// Whether the session was turned away before since the list was last cleared; remembers it
+    /// otherwise.
+    fileprivate mutating func missedBefore(_ key: Int64) -> Bool {
+        if missed.remove(key) != nil { return true }
+        if missed.count >= HistoryCache.missesKept { missed.removeAll(keepingCapacity: true) }
+        missed.insert(key)
+        return false
+    }
+
     @discardableResult
     fileprivate mutating func remove(_ key: Int64) -> HistoryCache.Slot? {
         guard let slot = slots.removeValue(forKey: key) else { return nil }
@@ -132,17 +155,29 @@ extension HistoryCache.State {
 }
 
 extension Entry {
-    /// About the bytes an entry holds in memory: its texts, and a fixed part for the rest.
+    /// About the bytes an entry takes in memory: its place in an array that grew by doubling, and
+    /// its texts and arrays with their heap headers (texts of 15 bytes or less are held inline).
     fileprivate var estimatedBytes: Int {
-        var bytes = 256 + sessionId.utf8.count + (toolCallId?.utf8.count ?? 0)
+        var bytes = 2 * MemoryLayout<Entry>.stride + Self.heapBytes(sessionId) + Self.heapBytes(toolCallId ?? "")
+        bytes += 32 + parts.count * MemoryLayout<ContentPart>.stride
         for part in parts {
             switch part {
-            case .text(let text): bytes += 32 + text.utf8.count
-            case .image(let url): bytes += 32 + url.utf8.count
-            case .opaque(let provider, let json): bytes += 48 + provider.utf8.count + json.utf8.count
+            case .text(let text): bytes += Self.heapBytes(text)
+            case .image(let url): bytes += Self.heapBytes(url)
+            case .opaque(let provider, let json): bytes += Self.heapBytes(provider) + Self.heapBytes(json)
             }
         }
-        for call in toolCalls { bytes += 64 + call.id.utf8.count + call.name.utf8.count + call.arguments.utf8.count }
+        if !toolCalls.isEmpty { bytes += 32 + toolCalls.count * MemoryLayout<ToolCall>.stride }
+        for call in toolCalls {
+            bytes += Self.heapBytes(call.id) + Self.heapBytes(call.name) + Self.heapBytes(call.arguments)
+        }
         return bytes
+    }
+
+    /// A text's heap allocation: none up to 15 UTF-8 bytes, else a header and the bytes, rounded
+    /// up to malloc's 16.
+    private static func heapBytes(_ text: String) -> Int {
+        let count = text.utf8.count
+        return count <= 15 ? 0 : (32 + count + 1 + 15) / 16 * 16
     }
 }

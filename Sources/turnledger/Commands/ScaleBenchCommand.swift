@@ -14,7 +14,8 @@ struct ScaleBenchCommand: AsyncParsableCommand {
             context, reads a 10-message page, searches the session for a word all sessions share, \
             and searches the whole store for a word only that session holds; and lists the first \
             page of 50 sessions. Prints p50/p99 latencies as JSON. Compare a run at 10,000 entries \
-            with one at 10,000,000.
+            with one at 10,000,000. The ledger keeps no history cache, so every context build \
+            reads the file.
             """
     )
 
@@ -32,7 +33,8 @@ struct ScaleBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let sessions = entries / Self.sessionLength
         let generate = !FileManager.default.fileExists(atPath: db)
-        let ledger = try Ledger(path: db)
+        // No history cache: each context build reads the file, as at any size the first read does.
+        let ledger = try Ledger(configuration: LedgerConfiguration(path: db, historyCacheBytes: 0))
         let clock = ContinuousClock()
         var generated = Duration.zero
         if generate {
