@@ -80,16 +80,12 @@ import Testing
     @Test func aSessionPurgedAndMadeAgainUnderItsKeyIsNotReadFromTheCache() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
-        try await temp.ledger.createSession(id: "s")
-        try await temp.ledger.append([.text("old one")], role: .user, to: "s")
-        try await temp.ledger.append([.text("old two")], role: .assistant, to: "s")
+        try await Self.makeSession(in: temp.ledger, saying: "old")
         _ = try await temp.ledger.entries(in: "s")  // cached up to seq 2
         let keyBefore = try await Self.key(of: "s", in: temp)
         let other = try Self.uncached(temp)
         try await other.purge("s", reason: "test", requestedBy: "me")
-        try await other.createSession(id: "s")
-        try await other.append([.text("new one")], role: .user, to: "s")
-        try await other.append([.text("new two")], role: .assistant, to: "s")
+        try await Self.makeSession(in: other, saying: "new")
         #expect(try await Self.key(of: "s", in: temp) == keyBefore, "the new session took the purged one's key")
 
         #expect(try await temp.ledger.entries(in: "s").map(\.parts) == [[.text("new one")], [.text("new two")]])
@@ -99,14 +95,10 @@ import Testing
     @Test func aWriteToASessionMadeAgainUnderItsKeyDoesNotExtendTheOldCachedLog() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
-        try await temp.ledger.createSession(id: "s")
-        try await temp.ledger.append([.text("old one")], role: .user, to: "s")
-        try await temp.ledger.append([.text("old two")], role: .assistant, to: "s")  // cached up to seq 2
+        try await Self.makeSession(in: temp.ledger, saying: "old")  // cached up to seq 2
         let other = try Self.uncached(temp)
         try await other.purge("s", reason: "test", requestedBy: "me")
-        try await other.createSession(id: "s")
-        try await other.append([.text("new one")], role: .user, to: "s")
-        try await other.append([.text("new two")], role: .assistant, to: "s")
+        try await Self.makeSession(in: other, saying: "new")
 
         try await temp.ledger.append([.text("three")], role: .user, to: "s")  // follows seq 2, of the new session
 
@@ -192,6 +184,13 @@ import Testing
         ) {
             try Ledger(configuration: LedgerConfiguration(path: temp.path, historyCacheBytes: -1))
         }
+    }
+
+    /// Session `s` with two messages, "`word` one" and "`word` two".
+    private static func makeSession(in ledger: Ledger, saying word: String) async throws {
+        try await ledger.createSession(id: "s")
+        try await ledger.append([.text("\(word) one")], role: .user, to: "s")
+        try await ledger.append([.text("\(word) two")], role: .assistant, to: "s")
     }
 
     private static func key(of session: String, in temp: TemporaryLedger) async throws -> Int64? {
