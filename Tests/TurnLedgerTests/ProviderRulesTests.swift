@@ -70,4 +70,36 @@ import Testing
         let parsed = try JSONSerialization.jsonObject(with: Data(node.text.utf8)) as? [String: String]
         #expect(parsed?["k"] == "\"\\\n\r\t\u{08}\u{0C}\u{01}/é🌧️")
     }
+
+    /// The serializer scans eight bytes at a time: random texts with the bytes to escape at every
+    /// position of a word, and on both sides of its end, give what a byte-by-byte escaper gives,
+    /// and parse back to themselves.
+    @Test func theSerializerEscapesEveryByteWhereverItFallsInAWord() throws {
+        let alphabet: [String] = ["a", "Z", " ", "\"", "\\", "\n", "\u{00}", "\u{1F}", "\u{7F}", "é", "🌧", "/", "\u{20}", "\r", "\t", "\u{08}", "\u{0C}"]
+        var random = SplitMix(seed: 5)
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0..<40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
+            let written = JSONNode.string(text).text
+            #expect(written == Self.escapedByteByByte(text), "\(Array(text.utf8))")
+            #expect(try JSONSerialization.jsonObject(with: Data(written.utf8), options: .fragmentsAllowed) as? String == text)
+        }
+    }
+
+    private static func escapedByteByByte(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
 }

@@ -44,8 +44,9 @@ struct CallIDMapping {
             for index in entry.toolCalls.indices {
                 let id = mapped(entry.toolCalls[index].id, turnSeq: entry.seq, used: used)
                 used.insert(id)
-                entry.toolCalls[index].id = id
-                if results.indices.contains(index) { results[index].toolCallId = id }
+                // Written only where it changes: most ids go out as stored, and a write copies the arrays.
+                if entry.toolCalls[index].id != id { entry.toolCalls[index].id = id }
+                if results.indices.contains(index), results[index].toolCallId != id { results[index].toolCallId = id }
             }
             return .assistant(entry, results: results)
         }

@@ -6,6 +6,10 @@ struct ContextWindow {
     var tokens: Int
 
     static func select(from log: [Entry], maxTokens: Int?, counter: TokenCounter) throws -> ContextWindow {
+        if maxTokens == nil, !log.contains(where: { $0.summarizes != nil }) {
+            // No budget and no summary: the whole log, as the steps below would give it, uncopied.
+            return ContextWindow(entries: log, omitted: [], tokens: log.reduce(0) { $0 + counter.count($1) })
+        }
         let prefix = log.prefix { ($0.role == .system || $0.role == .developer) && $0.summarizes == nil }
         let splitting = Set(log.filter { splitsATurn($0, of: log) }.map(\.seq))
         var rest = log.dropFirst(prefix.count).filter { !splitting.contains($0.seq) }

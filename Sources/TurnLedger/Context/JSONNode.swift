@@ -65,17 +65,28 @@ enum JSONNode: Sendable {
 
     /// Escapes `"`, `\\` and control characters (the short escapes where JSON has one, else
     /// `\u00xx`); every other byte, non-ASCII included, is copied, in runs. No array is made for
-    /// an escape: tool arguments and results are full of quotes.
+    /// an escape: tool arguments and results are full of quotes. The bytes are scanned eight at a
+    /// time (a word at once), then one by one around a byte to escape.
     private static func writeString(_ value: String, to output: inout [UInt8]) {
         var value = value
         output.append(UInt8(ascii: "\""))
         value.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let count = bytes.count
             var runStart = 0
-            for index in 0..<bytes.count {
+            var index = 0
+            while index < count {
+                while index + 8 <= count,
+                    !needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                }
+                guard index < count else { break }
                 let byte = bytes[index]
+                index += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
+                runStart = index
                 output.append(UInt8(ascii: "\\"))
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
@@ -95,6 +106,18 @@ enum JSONNode: Sendable {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash (exact for
+    /// "any", the classic has-zero-byte and has-less-than tests on all lanes at once).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | control) & highs != 0
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
