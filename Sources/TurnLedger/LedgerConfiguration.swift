@@ -40,6 +40,9 @@ public struct LedgerConfiguration: Sendable, Equatable {
     /// ignores it.
     public var historyCacheBytes: Int
 
+    /// The default ``historyCacheBytes``: 16 MiB.
+    public static let defaultHistoryCacheBytes = 16 << 20
+
     /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
         path: String,
@@ -49,7 +52,7 @@ public struct LedgerConfiguration: Sendable, Equatable {
         maxCallsPerTurn: Int = 256,
         maxStoreConnections: Int = 20,
         tailPollInterval: Duration = .seconds(5),
-        historyCacheBytes: Int = 16 << 20
+        historyCacheBytes: Int = defaultHistoryCacheBytes
     ) {
         self.path = path
         self.busyTimeout = busyTimeout

@@ -37,13 +37,7 @@ struct LedgerOptions: ParsableArguments {
             """)
     var storeConnections = 20
 
-    @Option(
-        help: """
-            MiB of decoded session logs an SQLite store keeps in memory, so that a context build \
-            reads only the rows committed since (0 keeps none; checked against the hash chain on \
-            every read). Ignored for PostgreSQL.
-            """)
-    var historyCacheMb = 16
+    @OptionGroup var historyCache: HistoryCacheOption
 
     @Option(
         help: """
@@ -62,9 +56,6 @@ struct LedgerOptions: ParsableArguments {
 
     mutating func validate() throws {
         if store != nil, db != nil { throw ValidationError("Give the store once: --store or --db, not both.") }
-        if !(0...(1 << 30)).contains(historyCacheMb) {
-            throw ValidationError("--history-cache-mb must be between 0 and \(1 << 30), not \(historyCacheMb).")
-        }
     }
 
     func openLedger(configure: (inout LedgerConfiguration) -> Void = { _ in }) async throws -> Ledger {
@@ -72,7 +63,7 @@ struct LedgerOptions: ParsableArguments {
         logger.logLevel = logLevel
         var configuration = LedgerConfiguration(
             path: path, busyTimeout: .milliseconds(Int((busyTimeout * 1000).rounded())), durability: durability,
-            maxStoreConnections: storeConnections, historyCacheBytes: historyCacheMb << 20)
+            maxStoreConnections: storeConnections, historyCacheBytes: historyCache.bytes)
         configure(&configuration)
         let ledger = try await Ledger.open(configuration: configuration, logger: logger)
         guard let inTenant else { return ledger }

@@ -21,14 +21,10 @@ struct BenchCommand: AsyncParsableCommand {
     var durability: LedgerConfiguration.Durability = .processCrash
     @Option(help: "Run N agents at once, each owning its sessions and awaiting each write (group commit).")
     var writers: Int?
-    @Option(help: "MiB of decoded session logs the ledger keeps in memory (0: every context build reads the whole log).")
-    var historyCacheMb = 16
+    @OptionGroup var historyCache: HistoryCacheOption
 
     func validate() throws {
         if let writers, writers < 1 { throw ValidationError("--writers must be 1 or more.") }
-        if !(0...(1 << 30)).contains(historyCacheMb) {
-            throw ValidationError("--history-cache-mb must be between 0 and \(1 << 30), not \(historyCacheMb).")
-        }
     }
 
     func run() async throws {
@@ -39,7 +35,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try? FileManager.default.removeItem(atPath: db + suffix)
             }
         }
-        let ledger = try await Ledger.open(configuration: LedgerConfiguration(path: db, durability: durability, historyCacheBytes: historyCacheMb << 20))
+        let ledger = try await Ledger.open(configuration: LedgerConfiguration(path: db, durability: durability, historyCacheBytes: historyCache.bytes))
         let config =
             (onPostgres ? "PostgreSQL; " : "WAL, synchronous=\(durability.synchronous); ")
             + (writers.map { "turnledger library API, \($0) concurrent agents" + (onPostgres ? "" : ", group commit") }
