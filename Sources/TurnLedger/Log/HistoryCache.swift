@@ -98,8 +98,8 @@ final class HistoryCache: Sendable {
         }
     }
 
-    /// Extends the session's cached log by the entries a write just committed (in seq order),
-    /// which moved the hash chain as `chain` says: when the chain stood at the cached log's hash
+    /// Extends the session's cached log by the entries a write just committed, or a read found
+    /// after the cached ones (in seq order), which moved the hash chain as `chain` says: when the chain stood at the cached log's hash
     /// before them (so the cached log is the one they extend), or when they start the log.
     /// Otherwise (the cache missed a write, or never held the session, or holds a log another
     /// session had under this key) it is left as it is, and the next read reads what it lacks.

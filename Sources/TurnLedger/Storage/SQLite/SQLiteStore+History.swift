@@ -31,19 +31,21 @@ extension SQLiteStore {
     static func history(_ db: Database, of session: SessionRef, cache: HistoryCache) throws -> [Entry] {
         let lineage = try Lineage.of(db, session)
         var log: [Entry]
-        var kept = false  // whether the cache holds `log` as it is
         if let cached = cache.log(of: session),
             try LogIndex.storedHash(db, of: lineage, at: cached.seq) == cached.hash
         {
             cache.countHit()
             let newer = try logEntries(db, lineage, seqs: (cached.seq + 1)...Int.max)
             log = newer.isEmpty ? cached.entries : cached.entries + newer
-            kept = newer.isEmpty
+            // The rows after the cached ones extend it as a write's would: the chain from its hash.
+            if let last = newer.last, let hash = try LogIndex.storedHash(db, of: lineage, at: last.seq) {
+                cache.extend(session, with: newer, chain: ChainStep(before: cached.hash, after: hash))
+            }
         } else {
             log = try logEntries(db, lineage)
-        }
-        if !kept, cache.isEnabled, let last = log.last, let hash = try LogIndex.storedHash(db, of: lineage, at: last.seq) {
-            cache.store(HistoryCache.Log(entries: log, hash: hash), of: session)
+            if cache.isEnabled, let last = log.last, let hash = try LogIndex.storedHash(db, of: lineage, at: last.seq) {
+                cache.store(HistoryCache.Log(entries: log, hash: hash), of: session)
+            }
         }
         guard log.contains(where: { $0.rewindsTo != nil }) else { return log }
         return Rewinds.history(of: log, in: 1...Int.max, limit: nil)
