@@ -48,7 +48,7 @@ import Testing
             "a", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "東", "🌧", "\u{7F}",
         ]
         for _ in 0..<500 {
-            let length = Int.random(in: 0..<40, using: &generator)
+            let length = Int.random(in: 0..<80, using: &generator)
             var text = String.UnicodeScalarView()
             for _ in 0..<length { text.append(alphabet.randomElement(using: &generator)!) }
             let parts: [ContentPart] = [
@@ -58,6 +58,9 @@ import Testing
             let foundation = String(decoding: try JSONEncoder().encode(parts), as: UTF8.self)
             #expect(try PartsCodec.decode(ours) == parts)
             #expect(try PartsCodec.decode(foundation) == parts)
+            // The fast reader itself reads both, rather than handing them to Foundation.
+            #expect(PartsReader.parts(ours) == parts, "\(ours)")
+            #expect(PartsReader.parts(foundation) == parts, "\(foundation)")
         }
     }
 }

@@ -36,23 +36,30 @@ struct CallIDMapping {
             || ascii == UInt8(ascii: "_") || ascii == UInt8(ascii: "-")
     }
 
-    /// The steps with every call id, and each result's id, as the body will carry them.
-    func apply(to steps: [TranscriptStep]) -> [TranscriptStep] {
+    /// The entries with every call id, and each result's id, as the body will carry them. The
+    /// results of an assistant entry are the `tool` entries right after it, one per call in call
+    /// order, as ``TranscriptStep/steps(_:)`` groups them. An entry is written only where an id
+    /// changes: most ids go out as stored, and reading them from the array copies nothing.
+    func apply(to entries: [Entry]) -> [Entry] {
+        var entries = entries
         var used = Set<String>()
-        return steps.map { step in
-            guard case .assistant(var entry, var results) = step, !entry.toolCalls.isEmpty else { return step }
-            for index in entry.toolCalls.indices {
-                let id = mapped(entry.toolCalls[index].id, turnSeq: entry.seq, used: used)
-                used.insert(id)
-                // Written only where it changes: most ids go out as stored, and a write copies the arrays.
-                if entry.toolCalls[index].id != id { entry.toolCalls[index].id = id }
-                if results.indices.contains(index), results[index].toolCallId != id { results[index].toolCallId = id }
+        for turn in entries.indices where entries[turn].role == .assistant && !entries[turn].toolCalls.isEmpty {
+            let seq = entries[turn].seq
+            let calls = entries[turn].toolCalls.count
+            let results = entries[(turn + 1)..<min(turn + 1 + calls, entries.endIndex)].prefix { $0.role == .tool }
+                .indices
+            for call in 0..<calls {
+                let id = claim(entries[turn].toolCalls[call].id, turnSeq: seq, used: &used)
+                if entries[turn].toolCalls[call].id != id { entries[turn].toolCalls[call].id = id }
+                let result = turn + 1 + call
+                if results.contains(result), entries[result].toolCallId != id { entries[result].toolCallId = id }
             }
-            return .assistant(entry, results: results)
         }
+        return entries
     }
 
-    private func mapped(_ stored: String, turnSeq: Int, used: Set<String>) -> String {
+    /// The id `stored` goes out as, added to `used`.
+    private func claim(_ stored: String, turnSeq: Int, used: inout Set<String>) -> String {
         var id = stored
         if !accepts(stored) {
             let digest = SHA256.hash(data: Array(stored.utf8)).prefix(4).map { byte in
@@ -60,11 +67,11 @@ struct CallIDMapping {
             }.joined()
             id = String(stored.prefix(48).map { allowed($0) ? $0 : "_" }) + "_" + digest
         }
-        guard used.contains(id) else { return id }
+        guard !used.insert(id).inserted else { return id }
         let base = id + "_t\(turnSeq)"
         id = base
         var suffix = 2
-        while used.contains(id) {
+        while !used.insert(id).inserted {
             id = base + "_\(suffix)"
             suffix += 1
         }

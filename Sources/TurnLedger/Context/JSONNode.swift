@@ -28,22 +28,25 @@ enum JSONNode: Sendable {
     }
 
     /// The serialized document, compact, as text.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    /// The serialized document, compact, UTF-8.
-    var bytes: [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(4096)
+    var text: String {
+        var output = JSONOutput(capacity: 256)
         write(to: &output)
-        return output
+        return output.text()
     }
 
-    private func write(to output: inout [UInt8]) {
+    /// The serialized document, compact, UTF-8.
+    var data: Data {
+        var output = JSONOutput(capacity: 16_384)
+        write(to: &output)
+        return output.data()
+    }
+
+    private func write(to output: inout JSONOutput) {
         switch self {
-        case .null: output += "null".utf8
-        case .bool(let value): output += (value ? "true" : "false").utf8
+        case .null: output.append("null")
+        case .bool(let value): output.append(value ? "true" : "false")
         case .string(let value): Self.writeString(value, to: &output)
-        case .raw(let text): output += text.utf8
+        case .raw(let text): output.append(text)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
@@ -63,61 +66,47 @@ enum JSONNode: Sendable {
         }
     }
 
-    /// Escapes `"`, `\\` and control characters (the short escapes where JSON has one, else
-    /// `\u00xx`); every other byte, non-ASCII included, is copied, in runs. No array is made for
-    /// an escape: tool arguments and results are full of quotes. The bytes are scanned eight at a
-    /// time (a word at once), then one by one around a byte to escape.
-    private static func writeString(_ value: String, to output: inout [UInt8]) {
+    /// Escapes `"`, `\` and control characters (the short escapes where JSON has one, else
+    /// `\u00xx`); every other byte, non-ASCII included, is copied, in runs. Room for the worst
+    /// case (six bytes for each) is made once, so no byte written checks the buffer. The next
+    /// byte to escape is found eight bytes at a time (``JSONByteScan``).
+    private static func writeString(_ value: String, to output: inout JSONOutput) {
         var value = value
-        output.append(UInt8(ascii: "\""))
         value.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            let count = bytes.count
+            output.reserve(bytes.count * 6 + 2)
+            output.appendReserved(UInt8(ascii: "\""))
             var runStart = 0
             var index = 0
-            while index < count {
-                while index + 8 <= count,
-                    !needsEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-                {
-                    index += 8
-                }
-                guard index < count else { break }
-                let byte = bytes[index]
+            while true {
+                index = JSONByteScan.nextEscape(in: bytes, from: index)
+                guard index < bytes.count else { break }
+                output.appendReserved(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                writeEscape(bytes[index], to: &output)
                 index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<(index - 1)]))
                 runStart = index
-                output.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
-                case 0x0A: output.append(UInt8(ascii: "n"))
-                case 0x0D: output.append(UInt8(ascii: "r"))
-                case 0x09: output.append(UInt8(ascii: "t"))
-                case 0x08: output.append(UInt8(ascii: "b"))
-                case 0x0C: output.append(UInt8(ascii: "f"))
-                default:
-                    output.append(UInt8(ascii: "u"))
-                    output.append(48)
-                    output.append(48)
-                    output.append(hexDigits[Int(byte >> 4)])
-                    output.append(hexDigits[Int(byte & 0xF)])
-                }
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            output.appendReserved(UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            output.appendReserved(UInt8(ascii: "\""))
         }
-        output.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of the eight bytes of `word` is below 0x20, a quote or a backslash (exact for
-    /// "any", the classic has-zero-byte and has-less-than tests on all lanes at once).
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let control = (word &- ones &* 0x20) & ~word
-        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | control) & highs != 0
+    private static func writeEscape(_ byte: UInt8, to output: inout JSONOutput) {
+        output.appendReserved(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.appendReserved(byte)
+        case 0x0A: output.appendReserved(UInt8(ascii: "n"))
+        case 0x0D: output.appendReserved(UInt8(ascii: "r"))
+        case 0x09: output.appendReserved(UInt8(ascii: "t"))
+        case 0x08: output.appendReserved(UInt8(ascii: "b"))
+        case 0x0C: output.appendReserved(UInt8(ascii: "f"))
+        default:
+            output.appendReserved(UInt8(ascii: "u"))
+            output.appendReserved(48)
+            output.appendReserved(48)
+            output.appendReserved(hexDigits[Int(byte >> 4)])
+            output.appendReserved(hexDigits[Int(byte & 0xF)])
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

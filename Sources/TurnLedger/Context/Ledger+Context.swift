@@ -30,12 +30,12 @@ extension Ledger {
         }
         let log = try await entries(in: sessionID)
         let window = try ContextWindow.select(from: log, maxTokens: maxTokens, counter: tokenCounter)
-        let steps = CallIDMapping.forFormat(format).apply(to: TranscriptStep.steps(window.entries))
+        let steps = TranscriptStep.steps(CallIDMapping.forFormat(format).apply(to: window.entries))
         let body = format.render(steps)
         try format.check(body)
         return Context(
             format: format,
-            data: Data(body.bytes),
+            data: body.data,
             renderedSeqs: window.entries.map(\.seq),
             omittedSeqs: window.omitted,
             estimatedTokens: window.tokens

@@ -61,10 +61,9 @@ enum OpenAIChatRules {
                 answered[id] = n
                 try checkContent(message, at: n, optional: false)
             case "assistant":
-                let ids = try checkToolCalls(message, at: n, earlier: earlierCalls)
+                let ids = try checkToolCalls(message, at: n, earlier: &earlierCalls)
                 try checkContent(
                     message, at: n, optional: !ids.isEmpty || message.has("refusal") || message.has("audio"))
-                earlierCalls.formUnion(ids)
                 if !ids.isEmpty {
                     group = (n, ids)
                     answered = [:]
@@ -103,8 +102,8 @@ enum OpenAIChatRules {
         }
     }
 
-    /// The call ids of an assistant message, checked.
-    private static func checkToolCalls(_ message: JSONNode, at n: Int, earlier: Set<String>) throws -> [String] {
+    /// The call ids of an assistant message, checked, and added to `earlier`.
+    private static func checkToolCalls(_ message: JSONNode, at n: Int, earlier: inout Set<String>) throws -> [String] {
         let rule = ProviderFormat.openAIChat.violation
         guard let node = message["tool_calls"]?.resolved, node.kind != "null" else { return [] }
         guard let calls = node.array else {
@@ -160,7 +159,7 @@ enum OpenAIChatRules {
                         + "ids must be unique."
                 )
             }
-            guard !earlier.contains(id) else {
+            guard earlier.insert(id).inserted else {
                 throw rule(
                     "oc/reused-tool-call-id", "\(path).id '\(id)' is already the id of an earlier call in this request")
             }

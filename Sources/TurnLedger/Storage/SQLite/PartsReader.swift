@@ -103,62 +103,87 @@ enum PartsReader {
             (.provider, Array("provider".utf8)), (.json, Array("json".utf8)),
         ]
 
+        /// A string value. One with escapes is unescaped straight into the new string's storage,
+        /// sized by its escaped length (unescaping never lengthens it).
         mutating func string() -> String? {
-            guard consume(UInt8(ascii: "\"")) else { return nil }
+            guard consume(JSONByteScan.quote) else { return nil }
             let start = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                index += 1
-            }
+            index = JSONByteScan.nextQuoteOrBackslash(in: bytes, from: index)
             guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: "\"") {
+            if bytes[index] == JSONByteScan.quote {
                 defer { index += 1 }
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             }
-            var unescaped = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            return escapedRest(into: &unescaped)
+            guard let end = closingQuote(from: index) else { return nil }
+            var valid = true
+            let text = String(unsafeUninitializedCapacity: end - start) { output in
+                let plain = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                _ = output.initialize(fromContentsOf: plain)
+                var written = plain.count
+                valid = unescape(until: end, into: output, at: &written)
+                return valid ? written : 0
+            }
+            index = end + 1
+            return valid ? text : nil
         }
 
-        /// The rest of a string that has escapes, from its first backslash, unescaped into bytes.
-        mutating func escapedRest(into output: inout [UInt8]) -> String? {
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    let start = index
-                    while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                        index += 1
-                    }
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        /// The index of the quote that closes the string, from a byte inside it.
+        func closingQuote(from start: Int) -> Int? {
+            var index = start
+            while true {
+                index = JSONByteScan.nextQuoteOrBackslash(in: bytes, from: index)
+                guard index < bytes.count else { return nil }
+                if bytes[index] == JSONByteScan.quote { return index }
+                index += 2
+            }
+        }
+
+        /// Unescapes the bytes up to `end`, from the first backslash, into `output` after
+        /// `written` bytes; false for an escape JSON does not have.
+        mutating func unescape(until end: Int, into output: UnsafeMutableBufferPointer<UInt8>, at written: inout Int)
+            -> Bool
+        {
+            func put(_ byte: UInt8) {
+                output[written] = byte
+                written += 1
+            }
+            while index < end {
+                let next = JSONByteScan.nextQuoteOrBackslash(in: UnsafeBufferPointer(rebasing: bytes[..<end]), from: index)
+                if next > index {
+                    let run = UnsafeBufferPointer(rebasing: bytes[index..<next])
+                    _ = UnsafeMutableBufferPointer(rebasing: output[written...]).initialize(fromContentsOf: run)
+                    written += run.count
+                    index = next
                     continue
                 }
-                index += 1
-                if byte == UInt8(ascii: "\"") { return String(decoding: output, as: UTF8.self) }
-                guard index < bytes.count else { return nil }
-                let escape = bytes[index]
-                index += 1
+                // bytes[index] is a backslash: a quote inside the string is always escaped.
+                guard index + 1 < end else { return false }
+                let escape = bytes[index + 1]
+                index += 2
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
-                case UInt8(ascii: "b"): output.append(0x08)
-                case UInt8(ascii: "f"): output.append(0x0C)
-                case UInt8(ascii: "n"): output.append(0x0A)
-                case UInt8(ascii: "r"): output.append(0x0D)
-                case UInt8(ascii: "t"): output.append(0x09)
+                case JSONByteScan.quote, JSONByteScan.backslash, UInt8(ascii: "/"): put(escape)
+                case UInt8(ascii: "b"): put(0x08)
+                case UInt8(ascii: "f"): put(0x0C)
+                case UInt8(ascii: "n"): put(0x0A)
+                case UInt8(ascii: "r"): put(0x0D)
+                case UInt8(ascii: "t"): put(0x09)
                 case UInt8(ascii: "u"):
-                    guard var code = hex4() else { return nil }
+                    guard var code = hex4() else { return false }
                     if (0xD800..<0xDC00).contains(code) {
                         // A high surrogate must be followed by \u and a low one.
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        guard index + 1 < end, bytes[index] == JSONByteScan.backslash,
                             bytes[index + 1] == UInt8(ascii: "u")
-                        else { return nil }
+                        else { return false }
                         index += 2
-                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+                        guard let low = hex4(), (0xDC00..<0xE000).contains(low) else { return false }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
-                    guard let scalar = Unicode.Scalar(code) else { return nil }
-                    output += UTF8.encode(scalar)!
-                default: return nil
+                    guard let scalar = Unicode.Scalar(code), let encoded = UTF8.encode(scalar) else { return false }
+                    encoded.forEach(put)
+                default: return false
                 }
             }
-            return nil
+            return true
         }
 
         mutating func hex4() -> UInt32? {

@@ -92,6 +92,19 @@ struct SQLiteStore: LedgerStore {
         try await mappingStorageErrors { try await writer.read(value) }
     }
 
+    /// One read transaction on the calling thread, through GRDB's synchronous read, for a read
+    /// known to be short: it saves the hop to a reader's queue and back, two thread wake-ups that
+    /// cost more than a read of a cached log. It holds the caller's thread while it runs (and
+    /// while every reader of the pool is busy), so a read of unknown length uses ``read(_:)``.
+    func readOnThisThread<T>(_ value: (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors { try Self.blockingRead(writer, value) }
+    }
+
+    /// GRDB's synchronous read (a caller in an async context would get the asynchronous one).
+    private static func blockingRead<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
+        try reader.read(value)
+    }
+
     private func mappingStorageErrors<T>(_ access: () async throws -> T) async throws -> T {
         let started = ContinuousClock.now
         do {
