@@ -176,30 +176,6 @@ import Testing
         #expect(try Self.statistics(fresh).sessions == 10)
     }
 
-    /// `mayHold(sessionID:)`, which sends a context build's read to the calling thread, follows
-    /// what the slots hold: an id two tenants' sessions share, slots taken over, sessions pushed out.
-    @Test func theHintOfWhichIDsAreHeldFollowsTheSlots() {
-        let cache = HistoryCache(capacity: 10_000)
-        func fill(key: Int64, id: String) {
-            let entry = Entry(
-                sessionId: id, seq: 1, role: .user, parts: [.text(String(repeating: "x", count: 1_000))],
-                createdAt: Date())
-            cache.extend(SessionRef(key: key, id: id), with: [entry], chain: ChainStep(before: Data(), after: Data([1])))
-        }
-        fill(key: 1, id: "s")
-        fill(key: 2, id: "s")  // another tenant's "s"
-        #expect(cache.mayHold(sessionID: "s") && !cache.mayHold(sessionID: "t"))
-        fill(key: 1, id: "u")  // key 1 now holds another session
-        #expect(cache.mayHold(sessionID: "s") && cache.mayHold(sessionID: "u"))
-        fill(key: 2, id: "v")
-        #expect(!cache.mayHold(sessionID: "s"))
-        for key in 3..<40 { fill(key: Int64(key), id: "o\(key)") }  // pushes out the oldest
-        let held = (3..<40).filter { cache.mayHold(sessionID: "o\($0)") }.count
-        #expect(!cache.mayHold(sessionID: "u") && !cache.mayHold(sessionID: "v"))
-        #expect(held > 0 && held == cache.statistics.sessions, "\(held) \(cache.statistics)")
-        #expect(!HistoryCache(capacity: 0).mayHold(sessionID: "s"))
-    }
-
     @Test func aNegativeCacheSizeIsRefused() throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }

@@ -37,8 +37,6 @@ final class HistoryCache: Sendable {
         var hits = 0
         /// The sessions read lately that a full cache did not take in (at most `missesKept`).
         var missed: Set<Int64> = []
-        /// How many slots hold a session of each id (ids are unique within a tenant only).
-        var ids: [String: Int] = [:]
     }
 
     /// How many sessions a full cache remembers having turned away.
@@ -70,13 +68,6 @@ final class HistoryCache: Sendable {
             state.slots[session.key]?.used = state.clock
             return slot.log
         }
-    }
-
-    /// Whether a session with this id, of any tenant, has a cached log: a hint, before its key is
-    /// known, that its read will most likely be short (the hash check and the rows after the log).
-    func mayHold(sessionID: String) -> Bool {
-        guard isEnabled else { return false }
-        return state.withLock { $0.ids[sessionID] != nil }
     }
 
     /// Counts a read that used the cached log (its hash held).
@@ -144,7 +135,6 @@ extension HistoryCache.State {
     fileprivate mutating func remove(_ key: Int64) -> HistoryCache.Slot? {
         guard let slot = slots.removeValue(forKey: key) else { return nil }
         bytes -= slot.bytes
-        if let count = ids[slot.sessionID], count > 1 { ids[slot.sessionID] = count - 1 } else { ids[slot.sessionID] = nil }
         return slot
     }
 
@@ -156,7 +146,6 @@ extension HistoryCache.State {
         guard size <= capacity else { return }
         clock += 1
         slots[session.key] = HistoryCache.Slot(sessionID: session.id, log: log, bytes: size, used: clock)
-        ids[session.id, default: 0] += 1
         bytes += size
         guard bytes > capacity else { return }
         for (key, _) in slots.sorted(by: { $0.value.used < $1.value.used }) where bytes > capacity / 4 * 3 {

@@ -5,14 +5,9 @@ import GRDB
 /// its own; rewinds are applied by the shared ``Rewinds``, the log assembled by ``Ledger/log(_:calls:results:usages:)``.
 extension SQLiteStore {
     func history(of sessionID: String, in scope: TenantScope, _ request: HistoryRead) async throws -> [Entry] {
-        if case .all = request, historyCache.mayHold(sessionID: sessionID) {
-            // Most likely cached: the hash check and the rows after the log, short enough to read
-            // on this thread. Should the log not be the session's after all, it is read whole here.
-            return try await readOnThisThread { db in
-                try Self.history(db, of: try scope.session(db, sessionID), cache: historyCache)
-            }
-        }
-        return try await read { db in
+        // On this thread: decoding the rows is the read's cost, and the caller's next step (a
+        // context build renders them) is CPU work of the same order on the same thread.
+        try await readHere { db in
             let session = try scope.session(db, sessionID)
             switch request {
             case .all:

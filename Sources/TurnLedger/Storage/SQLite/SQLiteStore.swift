@@ -13,6 +13,8 @@ struct SQLiteStore: LedgerStore {
     let pipeline: WritePipeline
     /// The decoded logs of the sessions read or written last: a context build reads only the rows after them.
     let historyCache: HistoryCache
+    /// Connections for reads on the calling thread (``readHere(_:)``).
+    let inlineReaders: InlineReaders
     let configuration: LedgerConfiguration
 
     var engineName: String { "SQLite" }
@@ -42,6 +44,7 @@ struct SQLiteStore: LedgerStore {
         self.configuration = configuration
         self.pipeline = WritePipeline(busyTimeout: configuration.busyTimeout)
         self.historyCache = HistoryCache(capacity: configuration.historyCacheBytes)
+        self.inlineReaders = InlineReaders(writer)
         let migrator = DatabaseMigrator.ledger
         try writer.read { db in try migrator.checkCompatibility(db) }
         try migrator.migrateAlongsideOtherProcesses(writer)
@@ -77,6 +80,7 @@ struct SQLiteStore: LedgerStore {
     }
 
     func close() throws {
+        try inlineReaders.close()
         try (writer as? DatabasePool)?.close()
     }
 
@@ -92,17 +96,15 @@ struct SQLiteStore: LedgerStore {
         try await mappingStorageErrors { try await writer.read(value) }
     }
 
-    /// One read transaction on the calling thread, through GRDB's synchronous read, for a read
-    /// known to be short: it saves the hop to a reader's queue and back, two thread wake-ups that
-    /// cost more than a read of a cached log. It holds the caller's thread while it runs (and
-    /// while every reader of the pool is busy), so a read of unknown length uses ``read(_:)``.
-    func readOnThisThread<T>(_ value: (Database) throws -> T) async throws -> T {
-        try await mappingStorageErrors { try Self.blockingRead(writer, value) }
-    }
-
-    /// GRDB's synchronous read (a caller in an async context would get the asynchronous one).
-    private static func blockingRead<T>(_ reader: any DatabaseReader, _ value: (Database) throws -> T) throws -> T {
-        try reader.read(value)
+    /// One read transaction, on the calling thread when one of the ``InlineReaders`` is free,
+    /// else through the pool as ``read(_:)``: for reads whose cost is decoding what they return
+    /// (histories), CPU work of the order of what the caller does next with it on that thread,
+    /// where the hop to a reader's queue and back costs as much as the read.
+    func readHere<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        try await mappingStorageErrors {
+            if let result = try inlineReaders.read(value) { return result }
+            return try await writer.read(value)
+        }
     }
 
     private func mappingStorageErrors<T>(_ access: () async throws -> T) async throws -> T {
