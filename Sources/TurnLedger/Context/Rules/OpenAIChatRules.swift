@@ -2,7 +2,12 @@
 /// (`../shared/provider-rules.md`, section 1), plus the request-wide unique ids that strict
 /// servers of the same format require (`oc/reused-tool-call-id`).
 enum OpenAIChatRules {
-    private static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
+    private static func isRole(_ role: String) -> Bool {
+        switch role {
+        case "system", "developer", "user", "assistant", "tool", "function": true
+        default: false
+        }
+    }
 
     static func check(_ body: JSONNode) throws {
         let rule = ProviderFormat.openAIChat.violation
@@ -13,6 +18,7 @@ enum OpenAIChatRules {
         var group: (index: Int, ids: [String])?
         var answered: [String: Int] = [:]
         var earlierCalls: Set<String> = []
+        earlierCalls.reserveCapacity(messages.count)
         for (n, node) in messages.enumerated() {
             let message = node.resolved
             guard message.kind == "object" else {
@@ -23,7 +29,7 @@ enum OpenAIChatRules {
             guard let role = message["role"]?.string else {
                 throw rule("oc/invalid-role", "Missing required parameter: 'messages[\(n)].role'.")
             }
-            guard roles.contains(role) else {
+            guard isRole(role) else {
                 throw rule(
                     "oc/invalid-role",
                     "Invalid value: '\(role)'. Supported values are: 'system', 'assistant', 'user', "
@@ -121,7 +127,7 @@ enum OpenAIChatRules {
         var ids: [String] = []
         for (k, callNode) in calls.enumerated() {
             let call = callNode.resolved
-            let path = "messages[\(n)].tool_calls[\(k)]"
+            var path: String { "messages[\(n)].tool_calls[\(k)]" }  // for an error only
             guard let id = call["id"]?.nonEmptyString else {
                 throw rule("oc/tool-call-shape", "Missing required parameter: '\(path).id'.")
             }
