@@ -38,16 +38,16 @@ struct CallIDMapping {
 
     /// The entries with every call id, and each result's id, as the body will carry them. The
     /// results of an assistant entry are the `tool` entries right after it, one per call in call
-    /// order, as ``TranscriptStep/steps(_:)`` groups them. An entry is written only where an id
-    /// changes: most ids go out as stored, and reading them from the array copies nothing.
+    /// order (`resultIndices(ofTurnAt:)`, as ``TranscriptStep/steps(_:)`` groups them). An entry is
+    /// written only where an id changes: most ids go out as stored, and reading them from the
+    /// array copies nothing.
     func apply(to entries: [Entry]) -> [Entry] {
         var entries = entries
         var used = Set<String>()
         for turn in entries.indices where entries[turn].role == .assistant && !entries[turn].toolCalls.isEmpty {
             let seq = entries[turn].seq
             let calls = entries[turn].toolCalls.count
-            let results = entries[(turn + 1)..<min(turn + 1 + calls, entries.endIndex)].prefix { $0.role == .tool }
-                .indices
+            let results = entries.resultIndices(ofTurnAt: turn)
             for call in 0..<calls {
                 let id = claim(entries[turn].toolCalls[call].id, turnSeq: seq, used: &used)
                 if entries[turn].toolCalls[call].id != id { entries[turn].toolCalls[call].id = id }

@@ -25,10 +25,9 @@ enum TranscriptStep: Sendable {
             case .system, .developer: steps.append(.instruction(entry))
             case .user: steps.append(.user(entry))
             case .assistant:
-                let end = min(index + entry.toolCalls.count, entries.endIndex)
-                let results = entries[index..<end].prefix { $0.role == .tool }
-                index += results.count
-                steps.append(.assistant(entry, results: Array(results)))
+                let results = entries.resultIndices(ofTurnAt: index - 1)
+                index = results.upperBound
+                steps.append(.assistant(entry, results: Array(entries[results])))
             case .tool:
                 // Only a damaged log has a result outside its turn: keep it, and let the
                 // provider check refuse the body.
@@ -36,6 +35,15 @@ enum TranscriptStep: Sendable {
             }
         }
         return steps
+    }
+}
+
+extension Array where Element == Entry {
+    /// Where the results of the assistant entry at `turn` are: the `tool` entries right after it,
+    /// at most one per call. The one grouping of a turn's results, for steps and call ids alike.
+    func resultIndices(ofTurnAt turn: Int) -> Range<Int> {
+        let end = Swift.min(turn + 1 + self[turn].toolCalls.count, endIndex)
+        return self[(turn + 1)..<end].prefix { $0.role == .tool }.indices
     }
 }
 
