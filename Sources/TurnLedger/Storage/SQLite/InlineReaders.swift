@@ -25,14 +25,15 @@ final class InlineReaders: Sendable {
 
     private let state = Mutex(State())
     private let limit: Int
-    private let open: @Sendable () throws -> DatabaseQueue
+    /// Opens one more connection; nil when the writer is not a pool on a file.
+    private let open: (@Sendable () throws -> DatabaseQueue)?
 
     /// Connections to the file of `pool`, with its configuration, read-only; none when the
     /// writer is not a pool on a file.
     init(_ writer: any DatabaseWriter, limit: Int = ProcessInfo.processInfo.activeProcessorCount) {
         guard let pool = writer as? DatabasePool else {
             self.limit = 0
-            self.open = { throw DatabaseError(resultCode: .SQLITE_MISUSE) }
+            self.open = nil
             return
         }
         var configuration = pool.configuration
@@ -80,7 +81,7 @@ final class InlineReaders: Sendable {
         case .idle(let connection): return connection
         case .none: return nil
         case .new:
-            if let connection = try? open() { return connection }
+            if let open, let connection = try? open() { return connection }
             state.withLock { state in
                 state.opened -= 1
                 state.unavailable = true
