@@ -66,17 +66,19 @@ public struct SessionPage: Sendable, Hashable, Codable {
     }
 }
 
-/// The position after which a page of sessions starts: an activity time and a session id.
+/// The position after which a page of sessions starts: the time the store orders sessions by and
+/// a session id. On PostgreSQL that time is the last activity; on SQLite it is the listed activity
+/// time, which orders sessions the same way (docs/schema.md, "Activity").
 struct SessionCursor {
-    var lastActivityAt: String
+    var orderedBy: String
     var id: String
 
     var encoded: String {
-        Data((lastActivityAt + "\n" + id).utf8).base64EncodedString()
+        Data((orderedBy + "\n" + id).utf8).base64EncodedString()
     }
 
-    init(lastActivityAt: String, id: String) {
-        self.lastActivityAt = lastActivityAt
+    init(orderedBy: String, id: String) {
+        self.orderedBy = orderedBy
         self.id = id
     }
 
@@ -87,7 +89,7 @@ struct SessionCursor {
         else {
             throw LedgerError.invalidInput(field: "cursor", reason: "is not a cursor this store returned")
         }
-        lastActivityAt = String(text[..<newline])
+        orderedBy = String(text[..<newline])
         id = String(text[text.index(after: newline)...])
     }
 }

@@ -20,7 +20,7 @@ extension PostgresStore {
                 "(s.metadata::jsonb -> \(try bind(key))) = \(try bind(try JSONColumn.encode(value)))::jsonb")
         }
         if let cursor {
-            conditions.append("(s.lastActivityAt, s.id) < (\(try bind(cursor.lastActivityAt)), \(try bind(cursor.id)))")
+            conditions.append("(s.lastActivityAt, s.id) < (\(try bind(cursor.orderedBy)), \(try bind(cursor.id)))")
         }
         if let scoped = try scope.postgresCondition(on: "s.tenant", binding: &select) { conditions.append(scoped) }
         select.sql = """
@@ -50,7 +50,7 @@ extension PostgresStore {
                         session: try record.session(), lastSeq: lastSeq, hasOpenTurn: open,
                         lastActivityAt: try Timestamp.parse(activity).orInvalidRow("lastActivityAt"),
                         usage: try await usageTotals(connection, "WHERE sessionKey = \(key)")))
-                last = SessionCursor(lastActivityAt: activity, id: id)
+                last = SessionCursor(orderedBy: activity, id: id)
             }
             return SessionPage(sessions: summaries, nextCursor: nil)
         }

@@ -15,6 +15,7 @@ extension DatabaseMigrator {
         ("0009_session_key", PackageResources._009_session_key_sql),
         ("0010_rewind", PackageResources._010_rewind_sql),
         ("0011_hash_tool_text_whole", PackageResources._011_hash_tool_text_whole_sql),
+        ("0012_activity_order", PackageResources._012_activity_order_sql),
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction right after it: the

@@ -43,8 +43,9 @@ struct SQLiteExportImporter {
         let summary = try parser.finish()
         for (session, (_, activity)) in zip(sessions, parser.sessions) {
             try db.execute(
-                sql: "UPDATE session SET lastActivityAt = ? WHERE key = ?", arguments: [activity, session.key])
+                sql: "UPDATE session SET listedActivityAt = ? WHERE key = ?", arguments: [activity, session.key])
         }
+        try SQLiteStore.listEveryoneAtTheirActivity(db)
         return summary
     }
 

@@ -35,7 +35,10 @@ extension SQLiteStore {
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT \(SessionRecord.columns), s.lastActivityAt FROM \(SessionRecord.joins) WHERE s.key = ?",
+                sql: """
+                    SELECT \(SessionRecord.columns), a.lastActivityAt
+                    FROM \(SessionRecord.joins) JOIN sessionActivity a ON a.sessionKey = s.key WHERE s.key = ?
+                    """,
                 arguments: [ref.key])
         else { return }
         let key = ref.key

@@ -52,33 +52,42 @@ extension SQLiteStore {
             conditions.append("s.tenant = ?")
             arguments += [tenant]
         }
+        // The listed time is never after the activity time, and a session listed before X is
+        // active at or after X only when it is the last one listed before X (docs/schema.md,
+        // "Activity"): each bound on the index is exact but for that one, which the view checks.
         if let since = query.activeSince {
-            conditions.append("s.lastActivityAt >= ?")
-            arguments += [Timestamp.format(since)]
+            conditions.append(
+                """
+                a.lastActivityAt >= ? AND s.listedActivityAt >= coalesce(
+                    (SELECT max(listedActivityAt) FROM session WHERE listedActivityAt < ?), ?)
+                """)
+            let since = Timestamp.format(since)
+            arguments += [since, since, since]
         }
         if let before = query.activeBefore {
-            conditions.append("s.lastActivityAt < ?")
-            arguments += [Timestamp.format(before)]
+            conditions.append("a.lastActivityAt < ? AND s.listedActivityAt < ?")
+            let before = Timestamp.format(before)
+            arguments += [before, before]
         }
         for (key, value) in query.metadata.sorted(by: { $0.key < $1.key }) {
             conditions.append("json_extract(s.metadata, ?) IS json_extract(?, '$')")
             arguments += ["$.\"\(key)\"", try JSONColumn.encode(value)]
         }
         if let cursor {
-            conditions.append("(s.lastActivityAt, s.id) < (?, ?)")
-            arguments += [cursor.lastActivityAt, cursor.id]
+            conditions.append("(s.listedActivityAt, s.id) < (?, ?)")
+            arguments += [cursor.orderedBy, cursor.id]
         }
         if case .tenant = scope {
             conditions.append(scope.sessionFilter.sql)
             arguments += scope.sessionFilter.arguments
         }
         let sql = """
-            SELECT \(SessionRecord.columns), s.lastActivityAt,
+            SELECT \(SessionRecord.columns), a.lastActivityAt, s.listedActivityAt,
                 (SELECT seq FROM sessionNextSeq WHERE sessionKey = s.key) - 1,
                 EXISTS (SELECT 1 FROM openTurn WHERE sessionKey = s.key)
-            FROM \(SessionRecord.joins)
+            FROM \(SessionRecord.joins) JOIN sessionActivity a ON a.sessionKey = s.key
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY s.lastActivityAt DESC, s.id DESC
+            ORDER BY s.listedActivityAt DESC, s.id DESC
             LIMIT \(query.limit + 1)
             """
         let filter = arguments
@@ -95,15 +104,26 @@ extension SQLiteStore {
                 summaries.append(
                     SessionSummary(
                         session: try record.session(),
-                        lastSeq: row[SessionRecord.columnCount + 1],
-                        hasOpenTurn: row[SessionRecord.columnCount + 2],
+                        lastSeq: row[SessionRecord.columnCount + 2],
+                        hasOpenTurn: row[SessionRecord.columnCount + 3],
                         lastActivityAt: try Timestamp.parse(activity).orInvalidRow("lastActivityAt"),
                         usage: try Self.usageTotals(db, sql: "WHERE sessionKey = ?", arguments: [record.key])
                     ))
-                last = SessionCursor(lastActivityAt: activity, id: record.id)
+                last = SessionCursor(orderedBy: try row.text(at: SessionRecord.columnCount + 1), id: record.id)
             }
             return SessionPage(sessions: summaries, nextCursor: nil)
         }
+    }
+
+    /// Sets every session's listed activity time to its activity time, after a write that set
+    /// activity times out of order (an import gives sessions the times they were exported with):
+    /// the listing order then holds again (docs/schema.md, "Activity"). It reads every session.
+    static func listEveryoneAtTheirActivity(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE session SET listedActivityAt = a.lastActivityAt
+                FROM sessionActivity a WHERE a.sessionKey = session.key AND a.lastActivityAt IS NOT session.listedActivityAt
+                """)
     }
 
     func usageTotals(in scope: TenantScope, session sessionID: String?, tenant: String?) async throws -> UsageTotals {
