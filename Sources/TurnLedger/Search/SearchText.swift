@@ -12,28 +12,54 @@ enum SearchText {
 
     /// `text` with every CJK character set apart.
     static func indexed(_ text: String) -> String {
-        // Every CJK range starts at U+3040 or above, whose UTF-8 lead byte is 0xE3 or more: most
-        // texts are passed over in one scan of their bytes.
-        guard text.utf8.contains(where: { $0 >= 0xE3 }), text.unicodeScalars.contains(where: isCJK) else {
-            return text
-        }
-        // Built as UTF-8 bytes: appending scalar by scalar to a String took a fifth of a write's CPU.
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 2)
-        for scalar in text.unicodeScalars {
-            if isCJK(scalar) {
-                out.append(contentsOf: zeroWidthSpace)
-                out.append(contentsOf: scalar.utf8)
-                out.append(contentsOf: zeroWidthSpace)
-            } else {
-                out.append(contentsOf: scalar.utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            // Every CJK range starts at U+3040 or above, whose UTF-8 lead byte is 0xE3 or more: most
+            // texts are passed over in one scan of their bytes, and returned as they are.
+            guard let first = firstCJK(in: bytes, from: 0) else { return nil }
+            // Worst case: a three-byte character becomes nine bytes with its two separators.
+            return String(unsafeUninitializedCapacity: bytes.count * 3) { out in
+                var written = 0
+                func append(_ source: UnsafeBufferPointer<UInt8>) {
+                    _ = UnsafeMutableBufferPointer(rebasing: out[written...]).initialize(fromContentsOf: source)
+                    written += source.count
+                }
+                var copied = 0
+                var next: (start: Int, length: Int)? = first
+                while let (start, length) = next {
+                    append(UnsafeBufferPointer(rebasing: bytes[copied..<start]))  // none of them CJK
+                    zeroWidthSpace.withUTF8Buffer(append)
+                    append(UnsafeBufferPointer(rebasing: bytes[start..<start + length]))
+                    zeroWidthSpace.withUTF8Buffer(append)
+                    copied = start + length
+                    next = firstCJK(in: bytes, from: copied)
+                }
+                append(UnsafeBufferPointer(rebasing: bytes[copied...]))
+                return written
             }
-        }
-        return String(decoding: out, as: UTF8.self)
+        } ?? text
     }
 
-    /// U+200B ZERO WIDTH SPACE in UTF-8.
-    private static let zeroWidthSpace: [UInt8] = [0xE2, 0x80, 0x8B]
+    /// U+200B ZERO WIDTH SPACE.
+    private static let zeroWidthSpace: StaticString = "\u{200B}"
+
+    /// Where the first CJK character at or after `index` starts in valid UTF-8, and its length.
+    private static func firstCJK(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> (start: Int, length: Int)? {
+        var index = index
+        while index < bytes.count {
+            let lead = bytes[index]
+            guard lead >= 0xE3 else {
+                index += 1
+                continue
+            }
+            let length = lead >= 0xF0 ? 4 : 3
+            var value = UInt32(lead & (length == 4 ? 0x07 : 0x0F))
+            for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+            if let scalar = Unicode.Scalar(value), isCJK(scalar) { return (index, length) }
+            index += length
+        }
+        return nil
+    }
 
     /// The text of `parts` that search sees: the text parts, one per line.
     static func searchable(_ parts: [ContentPart]) -> String {
