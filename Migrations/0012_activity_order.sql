@@ -12,26 +12,24 @@ DROP TRIGGER entryMarksActivity;
 DROP TRIGGER openTurnMarksActivity;
 DROP TRIGGER openResultMarksActivity;
 
--- A session is alone at the front when no other session's listed time is at or after its own.
+-- The sessions that are not alone at the front of the order: some other session's listed time is
+-- at or after their own. Only a write to one of them moves it.
+CREATE VIEW sessionBehindAnother (sessionKey) AS
+SELECT me.key FROM session me
+WHERE EXISTS (
+    SELECT 1 FROM session other
+    WHERE other.listedActivityAt >= coalesce(me.listedActivityAt, '') AND other.key <> me.key);
+
 CREATE TRIGGER entryMarksActivity AFTER INSERT ON entry
-WHEN EXISTS (
-    SELECT 1 FROM session me JOIN session other
-        ON other.listedActivityAt >= coalesce(me.listedActivityAt, '') AND other.key <> me.key
-    WHERE me.key = NEW.sessionKey)
+WHEN EXISTS (SELECT 1 FROM sessionBehindAnother WHERE sessionKey = NEW.sessionKey)
 BEGIN UPDATE session SET listedActivityAt = max(coalesce(listedActivityAt, ''), NEW.createdAt) WHERE key = NEW.sessionKey; END;
 
 CREATE TRIGGER openTurnMarksActivity AFTER INSERT ON openTurn
-WHEN EXISTS (
-    SELECT 1 FROM session me JOIN session other
-        ON other.listedActivityAt >= coalesce(me.listedActivityAt, '') AND other.key <> me.key
-    WHERE me.key = NEW.sessionKey)
+WHEN EXISTS (SELECT 1 FROM sessionBehindAnother WHERE sessionKey = NEW.sessionKey)
 BEGIN UPDATE session SET listedActivityAt = max(coalesce(listedActivityAt, ''), NEW.openedAt) WHERE key = NEW.sessionKey; END;
 
 CREATE TRIGGER openResultMarksActivity AFTER INSERT ON openResult
-WHEN EXISTS (
-    SELECT 1 FROM session me JOIN session other
-        ON other.listedActivityAt >= coalesce(me.listedActivityAt, '') AND other.key <> me.key
-    WHERE me.key = NEW.sessionKey)
+WHEN EXISTS (SELECT 1 FROM sessionBehindAnother WHERE sessionKey = NEW.sessionKey)
 BEGIN UPDATE session SET listedActivityAt = max(coalesce(listedActivityAt, ''), NEW.recordedAt) WHERE key = NEW.sessionKey; END;
 
 -- The latest of a session's creation (or imported activity), entries, opened turn and recorded
