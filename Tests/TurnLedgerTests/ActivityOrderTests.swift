@@ -135,7 +135,7 @@ private struct ActivityWriter {
         let page = try await ledger.sessions(matching: SessionQuery(limit: 1000))
         let shown = page.sessions.map { ($0.session.id, Self.milliseconds($0.lastActivityAt)) }
         #expect(
-            shown.map(\.1) == activity.keys.sorted().map { Self.milliseconds(activity[$0]!) }.sorted(by: >),
+            shown.map(\.1) == activity.values.map(Self.milliseconds).sorted(by: >),
             "step \(step): \(shown)")
         for (id, time) in shown {
             #expect(time == Self.milliseconds(try #require(activity[id])), "step \(step): \(id)")
