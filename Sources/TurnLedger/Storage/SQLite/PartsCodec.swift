@@ -20,9 +20,13 @@ enum PartsCodec {
     }
 
     static func decode(bytes data: Data) throws -> [ContentPart] {
-        let parts = data.withUnsafeBytes { raw in PartsReader.parts(bytes: raw.bindMemory(to: UInt8.self)) }
-        if let parts { return parts }
-        return try JSONDecoder().decode([ContentPart].self, from: data)
+        try data.withUnsafeBytes { raw in try decode(bytes: raw.bindMemory(to: UInt8.self)) }
+    }
+
+    static func decode(bytes: UnsafeBufferPointer<UInt8>) throws -> [ContentPart] {
+        if let parts = PartsReader.parts(bytes: bytes) { return parts }
+        // Written by another client in another shape: let Foundation read it, or say why not.
+        return try JSONDecoder().decode([ContentPart].self, from: Data(buffer: bytes))
     }
 
     static func decode(_ text: String) throws -> [ContentPart] {

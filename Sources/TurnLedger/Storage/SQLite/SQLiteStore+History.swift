@@ -136,39 +136,46 @@ extension SQLiteStore {
     ) throws -> (entries: [Entry], messages: Int) {
         let owner = segment.owner
         var messages: [Entry] = []
-        let messageRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(EntryRecord.selectedColumns) FROM entry
-                    WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
-                    """),
-            arguments: [owner, segment.seqs.lowerBound, segment.seqs.upperBound, limit])
-        while let row = try messageRows.next() {
-            messages.append(try EntryRecord.entry(row: row, in: sessionID))
-        }
+        try forEachRow(
+            db,
+            """
+            SELECT \(EntryRecord.selectedColumns) FROM entry
+            WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
+            """,
+            [owner, segment.seqs.lowerBound, segment.seqs.upperBound, limit]
+        ) { row in messages.append(try EntryRecord.entry(row, in: sessionID)) }
         guard let last = messages.last else { return ([], 0) }
-        let turns = segment.seqs.lowerBound...last.seq
-        let calls = try SQLRequest<ToolCallRecord>(
-            sql: """
-                SELECT \(ToolCallRecord.selectedColumns) FROM toolCall
-                WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
-                """,
-            arguments: [owner, turns.lowerBound, turns.upperBound],
-            cached: true
-        ).fetchAll(db)
+        let turns: StatementArguments = [owner, segment.seqs.lowerBound, last.seq]
+        var calls: [ToolCallRecord] = []
+        try forEachRow(
+            db,
+            """
+            SELECT \(ToolCallRecord.selectedColumns) FROM toolCall
+            WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
+            """,
+            turns
+        ) { row in calls.append(ToolCallRecord(row)) }
         var results: [Int: [Entry]] = [:]  // by turn
-        let resultRows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(ToolResultRecord.selectedColumns) FROM toolResult
-                    WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
-                    """),
-            arguments: [owner, turns.lowerBound, turns.upperBound])
-        while let row = try resultRows.next() {
-            results[row[1], default: []].append(try ToolResultRecord.entry(row: row, in: sessionID))
-        }
-        let usages = try UsageRecord.usages(db, in: owner, seqs: turns)
+        try forEachRow(
+            db,
+            """
+            SELECT \(ToolResultRecord.selectedColumns) FROM toolResult
+            WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
+            """,
+            turns
+        ) { row in results[row.int(1), default: []].append(try ToolResultRecord.entry(row, in: sessionID)) }
+        let usages = try UsageRecord.usages(db, in: owner, seqs: segment.seqs.lowerBound...last.seq)
         return (Ledger.log(messages, calls: calls, results: results, usages: usages), messages.count)
+    }
+
+    /// Runs `body` on each row a cached statement of `sql` selects, read through ``CurrentRow``.
+    private static func forEachRow(
+        _ db: Database, _ sql: String, _ arguments: StatementArguments, _ body: (CurrentRow) throws -> Void
+    ) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let row = CurrentRow(statement)
+        while try rows.next() != nil { try body(row) }
     }
 
     /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the

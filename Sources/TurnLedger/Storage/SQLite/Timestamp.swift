@@ -41,7 +41,12 @@ package enum Timestamp {
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.SSS]`; nil for anything else.
     static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { bytes in parse(bytes: bytes) }
+    }
+
+    /// ``parse(_:)`` of a column's bytes, read where SQLite holds them.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0

@@ -68,17 +68,17 @@ struct EntryRecord: PositionalRecord {
 
     /// The entry of a row selected with ``selectedColumns``, read straight from the row: the read
     /// path of every context build.
-    static func entry(row: Row, in sessionId: String) throws -> Entry {
-        let summaryFrom: Int? = row[7]
-        let summaryTo: Int? = row[8]
+    static func entry(_ row: CurrentRow, in sessionId: String) throws -> Entry {
+        let summaryFrom = row.optionalInt(7)
+        let summaryTo = row.optionalInt(8)
         return Entry(
             sessionId: sessionId,
-            seq: row[1],
-            role: try Role(rawValue: row[2]).orInvalidRow("role"),
-            parts: try row.parts(at: 3),
-            createdAt: try Timestamp.parse(row[6]).orInvalidRow("createdAt"),
+            seq: row.int(1),
+            role: try row.value(2, "role"),
+            parts: try row.parts(3),
+            createdAt: try row.date(6, "createdAt"),
             summarizes: summaryFrom.flatMap { from in summaryTo.map { from...$0 } },
-            rewindsTo: row[9]
+            rewindsTo: row.optionalInt(9)
         )
     }
 

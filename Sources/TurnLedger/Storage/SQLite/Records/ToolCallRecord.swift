@@ -30,5 +30,15 @@ struct ToolCallRecord: PositionalRecord {
         arguments = try row.text(at: 5)
     }
 
+    /// The row a history read stands on, selected with ``selectedColumns``.
+    init(_ row: CurrentRow) {
+        sessionKey = Int64(row.int(0))
+        turnSeq = row.int(1)
+        position = row.int(2)
+        callId = row.text(3)
+        name = row.text(4)
+        arguments = row.text(5)
+    }
+
     var call: ToolCall { ToolCall(id: callId, name: name, arguments: arguments) }
 }

@@ -38,17 +38,15 @@ struct ToolResultRecord: PositionalRecord {
     }
 
     /// The `tool` entry of a row selected with ``selectedColumns``, read straight from the row.
-    static func entry(row: Row, in sessionId: String) throws -> Entry {
-        let turnSeq: Int = row[1]
-        let position: Int = row[2]
-        return Entry(
+    static func entry(_ row: CurrentRow, in sessionId: String) throws -> Entry {
+        Entry(
             sessionId: sessionId,
-            seq: turnSeq + 1 + position,
+            seq: row.int(1) + 1 + row.int(2),
             role: .tool,
-            parts: try row.parts(at: 5),
-            toolCallId: try row.text(at: 3),
-            outcome: try ToolOutcome(rawValue: row[4]).orInvalidRow("outcome"),
-            createdAt: try Timestamp.parse(row[6]).orInvalidRow("recordedAt")
+            parts: try row.parts(5),
+            toolCallId: row.text(3),
+            outcome: try row.value(4, "outcome"),
+            createdAt: try row.date(6, "recordedAt")
         )
     }
 
