@@ -34,14 +34,14 @@ public struct LedgerConfiguration: Sendable, Equatable {
     public var tailPollInterval: Duration
     /// The most memory, in bytes (estimated from the texts), an SQLite ledger keeps of the decoded
     /// logs of the sessions it read or wrote last, so that a context build reads only the rows
-    /// committed since; 0 keeps none. 16 MiB by default (a full cache grew the resident memory of
-    /// `turnledger bench` by about twice this). Every cached log is checked against the hash chain in the
+    /// committed since; 0 keeps none. 32 MiB by default (a full cache grows the resident memory of
+    /// `turnledger bench` by about this much). Every cached log is checked against the hash chain in the
     /// read that uses it, so another process's writes are seen as without it. A PostgreSQL ledger
     /// ignores it.
     public var historyCacheBytes: Int
 
-    /// The default ``historyCacheBytes``: 16 MiB.
-    public static let defaultHistoryCacheBytes = 16 << 20
+    /// The default ``historyCacheBytes``: 32 MiB.
+    public static let defaultHistoryCacheBytes = 32 << 20
 
     /// A configuration for the file at `path`; the defaults suit one agent service.
     public init(
