@@ -127,55 +127,57 @@ extension SQLiteStore {
         return try read(db, lineage, seqs, limit.map { $0 + turnEntry }).filter { $0.seq > seq }
     }
 
-    /// The rows `segment` names, as entries of `sessionID`'s log.
+    /// The rows `segment` names, as entries of `sessionID`'s log: each message in seq order with
+    /// its calls and usage, then its results. The calls, results and usages are stepped with the
+    /// messages (``RowsBySeq``), so each entry is built once, where it goes in the log, and no
+    /// row past the last message read (`limit`) is read.
     private static func ownEntries(
         _ db: Database,
         _ segment: Lineage.Segment,
         as sessionID: String,
         limit: Int
     ) throws -> (entries: [Entry], messages: Int) {
-        let owner = segment.owner
-        var messages: [Entry] = []
-        try forEachRow(
-            db,
-            """
-            SELECT \(EntryRecord.selectedColumns) FROM entry
-            WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
-            """,
-            [owner, segment.seqs.lowerBound, segment.seqs.upperBound, limit]
-        ) { row in messages.append(try EntryRecord.entry(row, in: sessionID)) }
-        guard let last = messages.last else { return ([], 0) }
-        let turns: StatementArguments = [owner, segment.seqs.lowerBound, last.seq]
-        var calls: [ToolCallRecord] = []
-        try forEachRow(
+        let range: StatementArguments = [segment.owner, segment.seqs.lowerBound, segment.seqs.upperBound]
+        var calls = try RowsBySeq(
             db,
             """
             SELECT \(ToolCallRecord.selectedColumns) FROM toolCall
             WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
             """,
-            turns
-        ) { row in calls.append(ToolCallRecord(row)) }
-        var results: [Int: [Entry]] = [:]  // by turn
-        try forEachRow(
+            range, seqColumn: 1)
+        var results = try RowsBySeq(
             db,
             """
             SELECT \(ToolResultRecord.selectedColumns) FROM toolResult
             WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
             """,
-            turns
-        ) { row in results[row.int(1), default: []].append(try ToolResultRecord.entry(row, in: sessionID)) }
-        let usages = try UsageRecord.usages(db, in: owner, seqs: segment.seqs.lowerBound...last.seq)
-        return (Ledger.log(messages, calls: calls, results: results, usages: usages), messages.count)
-    }
-
-    /// Runs `body` on each row a cached statement of `sql` selects, read through ``CurrentRow``.
-    private static func forEachRow(
-        _ db: Database, _ sql: String, _ arguments: StatementArguments, _ body: (CurrentRow) throws -> Void
-    ) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
+            range, seqColumn: 1)
+        var usages = try RowsBySeq(
+            db,
+            """
+            SELECT \(UsageRecord.selectedColumns) FROM entryUsage
+            WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq
+            """,
+            range, seqColumn: 0)
+        var entries: [Entry] = []
+        var messages = 0
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT \(EntryRecord.selectedColumns) FROM entry
+                WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq LIMIT ?
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: range + [limit])
         let row = CurrentRow(statement)
-        while try rows.next() != nil { try body(row) }
+        while try rows.next() != nil {
+            var entry = try EntryRecord.entry(row, in: sessionID)
+            try calls.take(at: entry.seq) { entry.toolCalls.append(ToolCallRecord($0).call) }
+            try usages.take(at: entry.seq) { entry.usage = try UsageRecord.usage($0) }
+            let seq = entry.seq
+            entries.append(entry)
+            try results.take(at: seq) { entries.append(try ToolResultRecord.entry($0, in: sessionID)) }
+            messages += 1
+        }
+        return (entries, messages)
     }
 
     /// Throws unless the history of `lineage` stood at `seq` at some moment: `seq` is in the

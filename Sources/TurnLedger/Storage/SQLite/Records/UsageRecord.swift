@@ -31,6 +31,17 @@ struct UsageRecord {
         )
     }
 
+    /// The usage of the row a history read stands on, selected with ``selectedColumns``.
+    static func usage(_ row: CurrentRow) throws -> TokenUsage {
+        TokenUsage(
+            model: row.isNull(1) ? nil : row.text(1),
+            inputTokens: row.optionalInt(2),
+            outputTokens: row.optionalInt(3),
+            cachedTokens: row.optionalInt(4),
+            reasoningTokens: row.optionalInt(5)
+        )
+    }
+
     /// The usage of the session's own entries with seq in `seqs`, by seq.
     static func usages(_ db: Database, in sessionKey: Int64, seqs: ClosedRange<Int>) throws -> [Int: TokenUsage] {
         var usages: [Int: TokenUsage] = [:]
