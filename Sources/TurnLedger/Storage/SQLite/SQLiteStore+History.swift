@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Reading histories on SQLite: a fork's history is its parent's rows up to the fork point, then
-/// its own; rewinds are applied by the shared ``Rewinds``, the log assembled by ``Ledger/log(_:calls:results:usages:)``.
+/// its own; rewinds are applied by the shared ``Rewinds``, each entry built from its rows where it goes
+/// in the log (``RowsBySeq``).
 extension SQLiteStore {
     func history(of sessionID: String, in scope: TenantScope, _ request: HistoryRead) async throws -> [Entry] {
         // On this thread: decoding the rows is the read's cost, and the caller's next step (a

@@ -31,7 +31,9 @@ struct CurrentRow {
     /// A text column's bytes, all of them (a NUL inside is the model's data), without a copy;
     /// empty for NULL.
     func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        guard let text = sqlite3_column_text(statement, column) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard let text = sqlite3_column_text(statement, column) else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
         return try body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
     }
 
