@@ -10,8 +10,8 @@ extension Ledger {
         try await store.history(of: sessionID, in: scope, .all)
     }
 
-    /// A log from its rows, read by either engine: each message with its calls and usage, then
-    /// its results.
+    /// A log from its rows as PostgreSQL reads them: each message with its calls and usage, then
+    /// its results. (SQLite builds its log as it steps the rows: `RowsBySeq`.)
     static func log(
         _ messages: [Entry], calls: [ToolCallRecord], results: [Int: [Entry]], usages: [Int: TokenUsage]
     ) -> [Entry] {

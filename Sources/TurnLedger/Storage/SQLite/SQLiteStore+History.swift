@@ -153,13 +153,7 @@ extension SQLiteStore {
             WHERE sessionKey = ? AND turnSeq BETWEEN ? AND ? ORDER BY turnSeq, position
             """,
             range, seqColumn: 1)
-        var usages = try RowsBySeq(
-            db,
-            """
-            SELECT \(UsageRecord.selectedColumns) FROM entryUsage
-            WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq
-            """,
-            range, seqColumn: 0)
+        var usages = try RowsBySeq(db, UsageRecord.selectInSeqs, range, seqColumn: 0)
         var entries: [Entry] = []
         var messages = 0
         let statement = try db.cachedStatement(
@@ -172,7 +166,7 @@ extension SQLiteStore {
         while try rows.next() != nil {
             var entry = try EntryRecord.entry(row, in: sessionID)
             try calls.take(at: entry.seq) { entry.toolCalls.append(ToolCallRecord($0).call) }
-            try usages.take(at: entry.seq) { entry.usage = try UsageRecord.usage($0) }
+            try usages.take(at: entry.seq) { entry.usage = UsageRecord.usage($0) }
             let seq = entry.seq
             entries.append(entry)
             try results.take(at: seq) { entries.append(try ToolResultRecord.entry($0, in: sessionID)) }

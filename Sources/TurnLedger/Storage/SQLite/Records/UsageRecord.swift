@@ -8,6 +8,12 @@ struct UsageRecord {
 
     static let selectedColumns = "seq, model, inputTokens, outputTokens, cachedTokens, reasoningTokens"
 
+    /// The usages of a session's own entries with seq between two bounds, in seq order.
+    static let selectInSeqs = """
+        SELECT \(selectedColumns) FROM entryUsage
+        WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq
+        """
+
     func insert(_ db: Database) throws {
         try db.cachedStatement(
             sql: """
@@ -20,19 +26,8 @@ struct UsageRecord {
         ])
     }
 
-    /// The usage of a row selected with ``selectedColumns`` (its seq at index 0).
-    static func usage(row: Row) throws -> TokenUsage {
-        TokenUsage(
-            model: try row.optionalText(at: 1),
-            inputTokens: row[2],
-            outputTokens: row[3],
-            cachedTokens: row[4],
-            reasoningTokens: row[5]
-        )
-    }
-
-    /// The usage of the row a history read stands on, selected with ``selectedColumns``.
-    static func usage(_ row: CurrentRow) throws -> TokenUsage {
+    /// The usage of the row a cursor stands on, selected with ``selectedColumns`` (its seq at index 0).
+    static func usage(_ row: CurrentRow) -> TokenUsage {
         TokenUsage(
             model: row.isNull(1) ? nil : row.text(1),
             inputTokens: row.optionalInt(2),
@@ -45,14 +40,10 @@ struct UsageRecord {
     /// The usage of the session's own entries with seq in `seqs`, by seq.
     static func usages(_ db: Database, in sessionKey: Int64, seqs: ClosedRange<Int>) throws -> [Int: TokenUsage] {
         var usages: [Int: TokenUsage] = [:]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(selectedColumns) FROM entryUsage
-                    WHERE sessionKey = ? AND seq BETWEEN ? AND ? ORDER BY seq
-                    """),
-            arguments: [sessionKey, seqs.lowerBound, seqs.upperBound])
-        while let row = try rows.next() { usages[row[0]] = try usage(row: row) }
+        let statement = try db.cachedStatement(sql: selectInSeqs)
+        let rows = try Row.fetchCursor(statement, arguments: [sessionKey, seqs.lowerBound, seqs.upperBound])
+        let row = CurrentRow(statement)
+        while try rows.next() != nil { usages[row.int(0)] = usage(row) }
         return usages
     }
 }
