@@ -118,6 +118,53 @@ import Testing
         #expect(Set(try await ledger.entries(in: "s1").map(\.parts.text)) == ["1", "2", "3", "4"])
         let statistics = await ledger.writeStatistics.since(before)
         #expect(statistics.writes == 7 && statistics.transactions > 2, "the batch fell back to one transaction each")
+        // The appends run again after the rolled-back batch were placed from the file, not from
+        // what the batch had left in the write cursor.
+        #expect(try await ledger.entries(in: "s1").map(\.seq) == [1, 2, 3, 4])
+        try await ledger.append([.text("5")], role: .user, to: "s1")
+        #expect(try await ledger.verify().problems.isEmpty)
+    }
+
+    /// The appends of a batch that a later write rolls back without changing a row (a trigger
+    /// that raises ROLLBACK before its insert) leave the write cursor as they would have left it
+    /// (docs/schema.md, "The write cursor"): run again alone, each must be placed from the file.
+    @Test func appendsOfABatchThatRollsBackArePlacedFromTheFileWhenRunAgain() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        try await ledger.append([.text("0")], role: .user, to: "s1")
+        try await temp.rawConnection(foreignKeys: true).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE gate (x INTEGER);
+                    CREATE TRIGGER gateRollsBack BEFORE INSERT ON gate BEGIN SELECT RAISE(ROLLBACK, 'no'); END;
+                    """)
+        }
+        try await ledger.append([.text("1")], role: .user, to: "s1")  // the cursor knows s1 again
+
+        let outcomes = Outcomes()
+        try await holdingTheWriter(ledger, until: 3) {
+            // Queued in this order: the two appends, then the write that ends the transaction.
+            async let first: Void = outcomes.record("append 2") {
+                try await ledger.append([.text("2")], role: .user, to: "s1")
+            }
+            try? await ledger.waitUntilPipeline(queued: 2)
+            async let second: Void = outcomes.record("append 3") {
+                try await ledger.append([.text("3")], role: .user, to: "s1")
+            }
+            try? await ledger.waitUntilPipeline(queued: 3)
+            async let last: Void = outcomes.record("rollback") {
+                try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+            }
+            _ = await (first, second, last)
+        }
+
+        #expect(await outcomes.failed == ["rollback"])
+        let stored = try await ledger.entries(in: "s1")
+        #expect(stored.map(\.seq) == [1, 2, 3, 4])
+        #expect(stored.map(\.parts.text) == ["0", "1", "2", "3"])
+        #expect(try await ledger.verify().problems.isEmpty)
     }
 
     @Test func cancellingTheCallerThatLeadsABatchTakesNoWriteOfTheBatchDown() async throws {

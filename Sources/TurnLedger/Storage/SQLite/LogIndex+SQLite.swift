@@ -15,13 +15,17 @@ extension LogIndex {
     /// each other), without reading them back; when the chain does not end right before the first
     /// (rows another client wrote, a fork's first row), as ``extend(_:_:)`` does.
     ///
+    /// - Parameter knownHead: The chain's last seq and hash as the caller knows them (a
+    ///   ``WriteCursor``), read from the file when nil.
     /// - Returns: The chain's hash before the first item and at the last, or nil when the chain
     ///   was extended by reading the rows back (it may then also hold rows other than `items`).
     @discardableResult
-    static func extend(_ db: Database, _ session: SessionRef, with items: [LogItem]) throws -> ChainStep? {
+    static func extend(
+        _ db: Database, _ session: SessionRef, with items: [LogItem], knownHead: (seq: Int, hash: Data)? = nil
+    ) throws -> ChainStep? {
         guard let first = items.first else { return nil }
         let before: Data
-        switch try head(db, session.key) {
+        switch try knownHead ?? head(db, session.key) {
         case let head? where head.seq == first.seq - 1: before = head.hash
         case nil where first.seq == 1: before = genesis  // a session's first row, fork at 0 or none
         default:

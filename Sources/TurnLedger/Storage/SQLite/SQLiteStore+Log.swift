@@ -7,10 +7,14 @@ extension SQLiteStore {
         _ message: Ledger.PendingMessage, to sessionID: String, in scope: TenantScope, expectedSeq: Int?,
         idempotencyKey: String?
     ) async throws -> (Entry, SessionRef) {
-        let (entry, session, step) = try await write { db in  // one transaction: the checks and the insert see the same log
-            let session = try scope.session(db, sessionID)
+        // One transaction: the checks and the insert see the same log.
+        let (entry, session, step) = try await writeUsingCursor { db, cursor in
+            let session = try cursor.session(db, scope, sessionID)
+            let position = cursor.position(of: session)
             let (entry, step) = try Self.append(
-                db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey)
+                db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, at: position)
+            // Without a step (a retry, or a chain read back), where the log stands is read next time.
+            cursor.set(step.map { WriteCursor.Position(next: entry.seq + 1, turnOpen: false, head: $0.after) }, of: session)
             return (entry, session, step)
         }
         if let step { historyCache.extend(session, with: [entry], chain: step) }
@@ -19,6 +23,8 @@ extension SQLiteStore {
 
     /// Appends inside the caller's transaction.
     ///
+    /// - Parameter position: Where the session's log stands, when a ``WriteCursor`` knows it: the
+    ///   next seq, the open turn and the chain's head are then not read.
     /// - Returns: The entry, and how it moved the hash chain when this call wrote it and extended
     ///   the chain from it (nil for a retry that returns the entry a key already wrote).
     static func append(
@@ -26,7 +32,8 @@ extension SQLiteStore {
         _ message: Ledger.PendingMessage,
         to session: SessionRef,
         expectedSeq: Int? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        at position: WriteCursor.Position? = nil
     ) throws -> (Entry, chain: ChainStep?) {
         let sessionID = session.id
         if let range = message.summarizes {
@@ -41,8 +48,10 @@ extension SQLiteStore {
             entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
             return (entry, nil)
         }
+        let known = position.flatMap { $0.turnOpen ? nil : $0 }  // an open turn is read for its error
         let next = try Ledger.placement(
-            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session), expectedSeq: expectedSeq)
+            in: session, next: known?.next ?? nextSeq(db, in: session),
+            openTurn: known == nil ? loadOpenTurn(db, in: session) : nil, expectedSeq: expectedSeq)
         let record = EntryRecord(
             sessionKey: session.key,
             seq: next,
@@ -57,7 +66,8 @@ extension SQLiteStore {
         try record.insert(db)
         if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
         let step = try LogIndex.extend(
-            db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)])
+            db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)],
+            knownHead: known?.knownHead)
         var entry = try record.entry(calls: [], in: sessionID)
         entry.usage = message.usage
         return (entry, step)

@@ -69,9 +69,12 @@ extension SQLiteStore {
     /// results, then calls, then the assistant entry that seals them. The rows are inserted from
     /// the staged values, and the hash chain is extended from those same values: nothing is read back.
     ///
+    /// - Parameter knownHead: The chain's last seq and hash, when a ``WriteCursor`` knows them.
     /// - Returns: The committed turn, and how it moved the hash chain when the chain was extended
     ///   from those values.
-    static func seal(_ db: Database, _ staged: StagedTurn) throws -> (turn: Turn, chain: ChainStep?) {
+    static func seal(_ db: Database, _ staged: StagedTurn, knownHead: (seq: Int, hash: Data)? = nil) throws
+        -> (turn: Turn, chain: ChainStep?)
+    {
         let turn = staged.turn
         let openTurn = staged.record
         let unanswered = turn.unansweredCallIds
@@ -114,7 +117,8 @@ extension SQLiteStore {
         try entry.insert(db)
         let usage = try openTurn.tokenUsage()
         if let usage { try UsageRecord(sessionKey: key, seq: openTurn.seq, usage: usage).insert(db) }
-        let step = try LogIndex.extend(db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage))
+        let step = try LogIndex.extend(
+            db, staged.session, with: try LogItem.sealed(staged, entry: entry, usage: usage), knownHead: knownHead)
         var committed = turn
         committed.isCommitted = true
         return (committed, step)

@@ -7,10 +7,18 @@ extension SQLiteStore {
         in sessionID: String, scope: TenantScope, parts: [ContentPart], encodedParts: String, calls: [ToolCall],
         expectedSeq: Int?, idempotencyKey: String?, usage: TokenUsage?
     ) async throws -> Turn {
-        try await write { db in
-            try Self.openTurn(
-                db, in: scope.session(db, sessionID), parts: parts, encodedParts: encodedParts, calls: calls,
-                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage)
+        try await writeUsingCursor { db, cursor in
+            let session = try cursor.session(db, scope, sessionID)
+            let position = cursor.position(of: session)
+            let turn = try Self.openTurn(
+                db, in: session, parts: parts, encodedParts: encodedParts, calls: calls,
+                expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage, at: position)
+            // The session now has this open turn (opened here, or by the write a retry repeats), unless
+            // a retry returned a committed one: then where its log stands is read next time.
+            let head = position?.next == turn.seq ? position?.head : nil
+            cursor.set(
+                turn.isCommitted ? nil : WriteCursor.Position(next: turn.seq, turnOpen: true, head: head), of: session)
+            return turn
         }
     }
 
@@ -24,7 +32,8 @@ extension SQLiteStore {
         expectedSeq: Int? = nil,
         idempotencyKey: String? = nil,
         usage: TokenUsage? = nil,
-        openedAt: Date = Timestamp.now()
+        openedAt: Date = Timestamp.now(),
+        at position: WriteCursor.Position? = nil
     ) throws -> Turn {
         let sessionID = session.id
         if let idempotencyKey, let original = try turn(db, in: session, idempotencyKey: idempotencyKey) {
@@ -33,9 +42,10 @@ extension SQLiteStore {
             }
             return original
         }
+        let known = position.flatMap { $0.turnOpen ? nil : $0 }  // an open turn is read for its error
         let next = try Ledger.placement(
-            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session),
-            expectedSeq: expectedSeq)
+            in: session, next: known?.next ?? nextSeq(db, in: session),
+            openTurn: known == nil ? loadOpenTurn(db, in: session) : nil, expectedSeq: expectedSeq)
         try OpenTurnRecord(
             sessionKey: session.key,
             seq: next,
@@ -96,7 +106,9 @@ extension SQLiteStore {
     func recordResult(_ result: Ledger.PendingResult, in sessionID: String, scope: TenantScope) async throws
         -> ToolResult
     {
-        try await write { db in try Self.recordResult(db, result, in: scope.session(db, sessionID)) }
+        try await writeUsingCursor { db, cursor in
+            try Self.recordResult(db, result, in: cursor.session(db, scope, sessionID))
+        }
     }
 
     private static func recordResult(_ db: Database, _ result: Ledger.PendingResult, in session: SessionRef) throws
@@ -181,8 +193,9 @@ extension SQLiteStore {
     func commitTurn(
         in sessionID: String, scope: TenantScope, turnSeq: Int?, recording result: Ledger.PendingResult?
     ) async throws -> (Turn, SessionRef?) {
-        let (turn, session, step) = try await write { (db: Database) throws -> (Turn, SessionRef?, ChainStep?) in
-            let session = try scope.session(db, sessionID)
+        let (turn, session, step) = try await writeUsingCursor {
+            (db: Database, cursor: WriteCursor) throws -> (Turn, SessionRef?, ChainStep?) in
+            let session = try cursor.session(db, scope, sessionID)
             guard let open = try Self.openTurnRecord(db, in: session) else {
                 if let result {
                     // Without an open turn, recording succeeds only for the very result already in
@@ -202,7 +215,14 @@ extension SQLiteStore {
                 throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
             }
             if let result { _ = try Self.recordResult(db, result, in: session) }
-            let sealed = try Self.seal(db, try Self.stagedTurn(db, open, in: session))
+            let position = cursor.position(of: session)
+            let sealed = try Self.seal(
+                db, try Self.stagedTurn(db, open, in: session),
+                knownHead: position?.next == open.seq ? position?.knownHead : nil)
+            cursor.set(
+                sealed.chain.map {
+                    WriteCursor.Position(next: open.seq + open.callCount + 1, turnOpen: false, head: $0.after)
+                }, of: session)
             return (sealed.turn, session, sealed.chain)
         }
         if let session, let step { historyCache.extend(session, with: turn.logEntries, chain: step) }

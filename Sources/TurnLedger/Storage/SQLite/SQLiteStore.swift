@@ -13,6 +13,8 @@ struct SQLiteStore: LedgerStore {
     let pipeline: WritePipeline
     /// The decoded logs of the sessions read or written last: a context build reads only the rows after them.
     let historyCache: HistoryCache
+    /// Where the sessions written last stand: an append, a turn opened, a result or a commit reads none of it back.
+    let cursor: WriteCursor
     /// Connections for reads on the calling thread (``readHere(_:)``).
     let inlineReaders: InlineReaders
     let configuration: LedgerConfiguration
@@ -42,7 +44,9 @@ struct SQLiteStore: LedgerStore {
     init(_ writer: any DatabaseWriter, configuration: LedgerConfiguration) throws {
         self.writer = writer
         self.configuration = configuration
-        self.pipeline = WritePipeline(busyTimeout: configuration.busyTimeout)
+        let cursor = WriteCursor()
+        self.cursor = cursor
+        self.pipeline = WritePipeline(busyTimeout: configuration.busyTimeout, whenRolledBack: cursor.clear)
         self.historyCache = HistoryCache(capacity: configuration.historyCacheBytes)
         self.inlineReaders = InlineReaders(writer)
         let migrator = DatabaseMigrator.ledger
@@ -89,6 +93,14 @@ struct SQLiteStore: LedgerStore {
     /// returns once that transaction has committed; when it throws, nothing of it was stored.
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await mappingStorageErrors { try await pipeline.write(on: writer, updates) }
+    }
+
+    /// One write through ``write(_:)`` that uses the ``WriteCursor``, which `updates` is given.
+    func writeUsingCursor<T: Sendable>(_ updates: @escaping @Sendable (Database, WriteCursor) throws -> T) async throws
+        -> T
+    {
+        let cursor = cursor
+        return try await write { db in try cursor.using(db) { try updates(db, cursor) } }
     }
 
     /// One read transaction: a snapshot of committed rows.

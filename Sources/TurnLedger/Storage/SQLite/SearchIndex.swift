@@ -18,8 +18,11 @@ enum SearchIndex {
     /// Moves the waiting rows into the index once a batch is full. Called by every write that adds
     /// search rows, inside its transaction.
     static func catchUp(_ db: Database) throws {
-        let through = try indexedThrough(db)
-        let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM searchDoc")) ?? 0
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT throughId, (SELECT max(id) FROM searchDoc) FROM searchIndexed WHERE singleton = 1"))
+        let through: Int = row?[0] ?? 0
+        let last: Int = row?[1] ?? 0
         guard last - through >= batchSize else { return }
         try db.cachedStatement(
             sql: "INSERT INTO searchText (rowid, body, scope) SELECT id, body, scope FROM searchSource WHERE id > ?"

@@ -39,9 +39,13 @@ actor WritePipeline {
     /// The writer connection's busy timeout (the configuration's), which a lone write run on its
     /// caller's thread sets aside while it takes the write lock.
     private nonisolated let busyTimeoutMilliseconds: CInt
+    /// Called on the writer's thread when a transaction rolls back, or a savepoint of a write in
+    /// it: the rows it undoes move none of the counters a ``WriteCursor`` compares.
+    private nonisolated let whenRolledBack: @Sendable () -> Void
 
-    init(busyTimeout: Duration) {
+    init(busyTimeout: Duration, whenRolledBack: @escaping @Sendable () -> Void = {}) {
         busyTimeoutMilliseconds = CInt(busyTimeout.timeInterval * 1000)  // as GRDB sets it
+        self.whenRolledBack = whenRolledBack
     }
 
     private var pending: [Pending] = []
@@ -119,9 +123,10 @@ extension WritePipeline {
             if let outcome = transactionHere(on: writer, batch[0]) {
                 return ([outcome], 1)
             }
-            return ([await Self.transactionHandedOff(on: writer, batch[0])], 1)
+            return ([await transactionHandedOff(on: writer, batch[0])], 1)
         }
-        let together = await Self.transactionHandedOff(on: writer) { db in
+        let whenRolledBack = whenRolledBack
+        let together = await transactionHandedOff(on: writer) { db in
             var outcomes: [Outcome] = []
             for work in batch {
                 var value: (any Sendable)?
@@ -132,6 +137,7 @@ extension WritePipeline {
                     }
                     outcomes.append(.success(value ?? ()))
                 } catch {
+                    whenRolledBack()
                     // A trigger that raised ROLLBACK ended the whole transaction.
                     guard db.isInsideTransaction else { throw BatchAborted() }
                     outcomes.append(.failure(error))
@@ -149,7 +155,7 @@ extension WritePipeline {
         case .failure:
             var outcomes: [Outcome] = []
             for work in batch {
-                outcomes.append(await Self.transactionHandedOff(on: writer, work))
+                outcomes.append(await transactionHandedOff(on: writer, work))
             }
             return (outcomes, batch.count + 1)
         }
@@ -187,7 +193,7 @@ extension WritePipeline {
         return writer.writeWithoutTransaction { db in
             sqlite3_busy_timeout(db.sqliteConnection, 0)
             defer { sqlite3_busy_timeout(db.sqliteConnection, busyTimeoutMilliseconds) }
-            let outcome = Self.immediateTransaction(db, body)
+            let outcome = immediateTransaction(db, body)
             if case .failure(let error as DatabaseError) = outcome,
                 error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
             {
@@ -200,22 +206,22 @@ extension WritePipeline {
     /// Runs `body` in one IMMEDIATE transaction on GRDB's writer queue. Unlike GRDB's `async`
     /// `write`, it is not interrupted when the leading caller's task is cancelled: the batch holds
     /// other callers' writes.
-    private static func transactionHandedOff<T: Sendable>(
+    private nonisolated func transactionHandedOff<T: Sendable>(
         on writer: any DatabaseWriter, _ body: @escaping @Sendable (Database) throws -> T
     ) async -> Result<T, any Error> {
         await withCheckedContinuation { continuation in
             writer.asyncWriteWithoutTransaction { db in
-                continuation.resume(returning: immediateTransaction(db, body))
+                continuation.resume(returning: self.immediateTransaction(db, body))
             }
         }
     }
 
     /// `body` in one IMMEDIATE transaction on `db`: its value once committed, or why not.
-    private static func immediateTransaction<T>(
+    private nonisolated func immediateTransaction<T>(
         _ db: Database, _ body: (Database) throws -> T
     ) -> Result<T, any Error> {
         var value: T?
-        return Result {
+        let outcome = Result {
             try db.inTransaction(.immediate) {
                 value = try body(db)
                 return .commit
@@ -223,6 +229,8 @@ extension WritePipeline {
             guard let value else { throw BatchAborted() }  // committed, so the body returned
             return value
         }
+        if case .failure = outcome { whenRolledBack() }
+        return outcome
     }
 
     private struct BatchAborted: Error {}
