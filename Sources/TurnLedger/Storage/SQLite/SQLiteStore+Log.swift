@@ -14,7 +14,8 @@ extension SQLiteStore {
             let (entry, step) = try Self.append(
                 db, message, to: session, expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, at: position)
             // Without a step (a retry, or a chain read back), where the log stands is read next time.
-            cursor.set(step.map { WriteCursor.Position(next: entry.seq + 1, turnOpen: false, head: $0.after) }, of: session)
+            cursor.set(
+                step.map { WriteCursor.Position(next: entry.seq + 1, turnOpen: false, head: $0.after) }, of: session)
             return (entry, session, step)
         }
         if let step { historyCache.extend(session, with: [entry], chain: step) }
@@ -111,7 +112,8 @@ extension SQLiteStore {
     ) async throws -> (Entry, SessionRef) {
         let (entry, session, step) = try await write { db -> (Entry, SessionRef, ChainStep?) in
             let session = try scope.session(db, sessionID)
-            if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey) {
+            if let idempotencyKey, let original = try Self.entryRecord(db, in: session, idempotencyKey: idempotencyKey)
+            {
                 guard original.rewindTo == seq else {
                     throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
                 }
