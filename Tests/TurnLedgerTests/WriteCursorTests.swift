@@ -106,4 +106,52 @@ struct WriteCursorTests {
         #expect(try await ledger.scoped(to: .tenant("t1")).entries(in: "x").map(\.seq) == [1, 2, 3])
         #expect(try await ledger.scoped(to: .tenant("t2")).entries(in: "x").isEmpty)
     }
+
+    @Test func aTurnsResultsRecordedByAnotherConnectionAreReadAtTheCommit() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        try await ledger.append([.text("one")], role: .user, to: "s1")
+        let second = ToolCall(id: "c2", name: "lookup", arguments: "{}")
+        try await ledger.openTurn(in: "s1", calls: [call, second])  // the cursor holds its staged rows
+        let other = try Ledger(configuration: LedgerConfiguration(path: temp.path))
+        try await other.recordResult([.text("from elsewhere")], for: call.id, in: "s1")
+
+        let committed = try await ledger.commitTurn(in: "s1", withResult: [.text("here")], for: second.id)
+        #expect(committed.results.map(\.parts.text) == ["from elsewhere", "here"])
+        try await check(ledger, "s1", seqs: Array(1...4))
+        try other.close()
+    }
+
+    @Test func aCallIDIsMatchedByItsBytesWhenTheCursorHoldsTheTurn() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await ledger.createSession(id: "s1")
+        try await ledger.append([.text("one")], role: .user, to: "s1")
+        // Canonically equivalent to Swift's `==`, but other bytes: another call id to the store.
+        let composed = ToolCall(id: "caf\u{E9}", name: "lookup", arguments: "{}")
+        let withNUL = ToolCall(id: "a\u{0}b", name: "lookup", arguments: "{}")
+        try await ledger.openTurn(in: "s1", calls: [composed, withNUL])
+
+        await #expect(throws: LedgerError.unknownCall(sessionID: "s1", callID: "cafe\u{301}")) {
+            try await ledger.recordResult([.text("x")], for: "cafe\u{301}", in: "s1")
+        }
+        await #expect(throws: LedgerError.unknownCall(sessionID: "s1", callID: "a")) {
+            try await ledger.recordResult([.text("x")], for: "a", in: "s1")
+        }
+        try await ledger.recordResult([.text("first")], for: composed.id, in: "s1")
+        await #expect(throws: LedgerError.duplicateResult(sessionID: "s1", callID: composed.id)) {
+            try await ledger.recordResult([.text("other")], for: composed.id, in: "s1")
+        }
+        let committed = try await ledger.commitTurn(in: "s1", withResult: [.text("second")], for: withNUL.id)
+        #expect(committed.results.map { Array($0.callId.utf8) } == [Array(composed.id.utf8), Array(withNUL.id.utf8)])
+        let stored = try await ledger.entries(in: "s1")
+        #expect(
+            stored.compactMap { $0.toolCallId.map { Array($0.utf8) } } == [
+                Array(composed.id.utf8), Array(withNUL.id.utf8),
+            ])
+        try await check(ledger, "s1", seqs: Array(1...4))
+    }
 }

@@ -10,19 +10,24 @@ extension SQLiteStore {
         try await writeUsingCursor { db, cursor in
             let session = try cursor.session(db, scope, sessionID)
             let position = cursor.position(of: session)
-            let turn = try Self.openTurn(
+            let (turn, staging) = try Self.openTurn(
                 db, in: session, parts: parts, encodedParts: encodedParts, calls: calls,
                 expectedSeq: expectedSeq, idempotencyKey: idempotencyKey, usage: usage, at: position)
             // The session now has this open turn (opened here, or by the write a retry repeats), unless
             // a retry returned a committed one: then where its log stands is read next time.
             let head = position?.next == turn.seq ? position?.head : nil
             cursor.set(
-                turn.isCommitted ? nil : WriteCursor.Position(next: turn.seq, turnOpen: true, head: head), of: session)
+                turn.isCommitted
+                    ? nil : WriteCursor.Position(next: turn.seq, turnOpen: true, head: head, staging: staging),
+                of: session)
             return turn
         }
     }
 
     /// Opens a turn inside the caller's transaction; `calls` are checked already.
+    ///
+    /// - Returns: The turn, and the rows it staged (nil for a retry that returns the turn a key
+    ///   already wrote).
     static func openTurn(
         _ db: Database,
         in session: SessionRef,
@@ -34,19 +39,19 @@ extension SQLiteStore {
         usage: TokenUsage? = nil,
         openedAt: Date = Timestamp.now(),
         at position: WriteCursor.Position? = nil
-    ) throws -> Turn {
+    ) throws -> (Turn, staging: WriteCursor.Staging?) {
         let sessionID = session.id
         if let idempotencyKey, let original = try turn(db, in: session, idempotencyKey: idempotencyKey) {
             guard original.parts == parts, original.calls == calls else {
                 throw LedgerError.idempotencyKeyReused(sessionID: sessionID, key: idempotencyKey)
             }
-            return original
+            return (original, nil)
         }
         let known = position.flatMap { $0.turnOpen ? nil : $0 }  // an open turn is read for its error
         let next = try Ledger.placement(
             in: session, next: known?.next ?? nextSeq(db, in: session),
             openTurn: known == nil ? loadOpenTurn(db, in: session) : nil, expectedSeq: expectedSeq)
-        try OpenTurnRecord(
+        let record = OpenTurnRecord(
             sessionKey: session.key,
             seq: next,
             parts: encodedParts,
@@ -54,17 +59,15 @@ extension SQLiteStore {
             idempotencyKey: idempotencyKey,
             openedAt: openedAt,
             usage: try usage.map(JSONColumn.encode)
-        ).insert(db)
-        for (position, call) in calls.enumerated() {
-            try OpenCallRecord(
-                sessionKey: session.key,
-                position: position,
-                callId: call.id,
-                name: call.name,
-                arguments: call.arguments
-            ).insert(db)
+        )
+        try record.insert(db)
+        let callRecords = calls.enumerated().map { position, call in
+            OpenCallRecord(
+                sessionKey: session.key, position: position, callId: call.id, name: call.name,
+                arguments: call.arguments)
         }
-        return Turn(
+        for call in callRecords { try call.insert(db) }
+        let turn = Turn(
             sessionId: sessionID,
             seq: next,
             parts: parts,
@@ -74,6 +77,7 @@ extension SQLiteStore {
             isCommitted: false,
             usage: usage
         )
+        return (turn, WriteCursor.Staging(record: record, calls: callRecords, results: []))
     }
 
     /// The turn written with this idempotency key, open or committed, or nil; an entry written
@@ -107,8 +111,40 @@ extension SQLiteStore {
         -> ToolResult
     {
         try await writeUsingCursor { db, cursor in
-            try Self.recordResult(db, result, in: cursor.session(db, scope, sessionID))
+            let session = try cursor.session(db, scope, sessionID)
+            guard var position = cursor.position(of: session) else {
+                return try Self.recordResult(db, result, in: session)
+            }
+            if var staging = position.staging, let recorded = try Self.recordResult(db, result, into: &staging) {
+                position.staging = staging
+                cursor.set(position, of: session)
+                return recorded
+            }
+            // Recorded through the file (or refused there): its staged rows are read next time.
+            position.staging = nil
+            cursor.set(position, of: session)
+            return try Self.recordResult(db, result, in: session)
         }
+    }
+
+    /// Records a result into the open turn whose staged rows a ``WriteCursor`` holds, when its
+    /// call is one of them (the same bytes) without a result yet; nil, with nothing written,
+    /// otherwise: the result is then recorded through the file, which says why it is refused, or
+    /// which result a retry repeats.
+    private static func recordResult(
+        _ db: Database, _ result: Ledger.PendingResult, into staging: inout WriteCursor.Staging
+    ) throws -> ToolResult? {
+        guard let call = staging.calls.first(where: { $0.callId.utf8.elementsEqual(result.callID.utf8) }),
+            !staging.results.contains(where: { $0.position == call.position })
+        else { return nil }
+        let record = OpenResultRecord(
+            sessionKey: staging.record.sessionKey, position: call.position, outcome: result.outcome,
+            parts: result.encodedParts, recordedAt: Timestamp.now())
+        try record.insert(db)
+        staging.results.append(record)
+        staging.results.sort { $0.position < $1.position }
+        return ToolResult(
+            callId: result.callID, outcome: result.outcome, parts: result.parts, recordedAt: record.recordedAt)
     }
 
     private static func recordResult(_ db: Database, _ result: Ledger.PendingResult, in session: SessionRef) throws
@@ -196,29 +232,35 @@ extension SQLiteStore {
         let (turn, session, step) = try await writeUsingCursor {
             (db: Database, cursor: WriteCursor) throws -> (Turn, SessionRef?, ChainStep?) in
             let session = try cursor.session(db, scope, sessionID)
-            guard let open = try Self.openTurnRecord(db, in: session) else {
-                if let result {
-                    // Without an open turn, recording succeeds only for the very result already in
-                    // the newest committed turn: a retry of this commit, which landed.
-                    _ = try Self.recordResult(db, result, in: session)
-                    if let landed = try Self.newestCommittedTurn(db, in: session),
-                        turnSeq == nil || turnSeq == landed.seq
-                    {
+            let position = cursor.position(of: session)
+            let staged: StagedTurn
+            if let cached = try Self.stagedTurn(db, position, in: session, turnSeq: turnSeq, recording: result) {
+                staged = cached
+            } else {
+                guard let open = try Self.openTurnRecord(db, in: session) else {
+                    if let result {
+                        // Without an open turn, recording succeeds only for the very result already in
+                        // the newest committed turn: a retry of this commit, which landed.
+                        _ = try Self.recordResult(db, result, in: session)
+                        if let landed = try Self.newestCommittedTurn(db, in: session),
+                            turnSeq == nil || turnSeq == landed.seq
+                        {
+                            return (landed, nil, nil)
+                        }
+                    } else if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) {
                         return (landed, nil, nil)
                     }
-                } else if let turnSeq, let landed = try Self.committedTurn(db, in: session, at: turnSeq) {
-                    return (landed, nil, nil)
+                    throw LedgerError.noOpenTurn(sessionID: sessionID)
                 }
-                throw LedgerError.noOpenTurn(sessionID: sessionID)
+                if let turnSeq, open.seq != turnSeq {
+                    throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
+                }
+                if let result { _ = try Self.recordResult(db, result, in: session) }
+                staged = try Self.stagedTurn(db, open, in: session)
             }
-            if let turnSeq, open.seq != turnSeq {
-                throw LedgerError.seqConflict(sessionID: sessionID, expected: turnSeq, next: open.seq)
-            }
-            if let result { _ = try Self.recordResult(db, result, in: session) }
-            let position = cursor.position(of: session)
+            let open = staged.record
             let sealed = try Self.seal(
-                db, try Self.stagedTurn(db, open, in: session),
-                knownHead: position?.next == open.seq ? position?.knownHead : nil)
+                db, staged, knownHead: position?.next == open.seq ? position?.knownHead : nil)
             cursor.set(
                 sealed.chain.map {
                     WriteCursor.Position(next: open.seq + open.callCount + 1, turnOpen: false, head: $0.after)
@@ -227,6 +269,21 @@ extension SQLiteStore {
         }
         if let session, let step { historyCache.extend(session, with: turn.logEntries, chain: step) }
         return (turn, session)
+    }
+
+    /// The open turn to commit from the staged rows a ``WriteCursor`` holds, with `result`
+    /// recorded into it; nil, with nothing written, when the cursor does not hold them or the
+    /// result must be recorded through the file (the caller then reads the turn from the file).
+    private static func stagedTurn(
+        _ db: Database, _ position: WriteCursor.Position?, in session: SessionRef, turnSeq: Int?,
+        recording result: Ledger.PendingResult?
+    ) throws -> StagedTurn? {
+        guard let position, position.turnOpen, var staging = position.staging else { return nil }
+        if let turnSeq, staging.record.seq != turnSeq {
+            throw LedgerError.seqConflict(sessionID: session.id, expected: turnSeq, next: staging.record.seq)
+        }
+        if let result, try recordResult(db, result, into: &staging) == nil { return nil }
+        return try StagedTurn(staging.record, calls: staging.calls, results: staging.results, in: session)
     }
 
     func cancelTurn(in sessionID: String, scope: TenantScope, reason: String) async throws -> (Turn, SessionRef) {

@@ -4,7 +4,8 @@ import Synchronization
 
 /// What the writer connection learned of the sessions it wrote last, so that the next write to
 /// one of them reads none of it back: the session's key, the seq its next entry takes, whether it
-/// has an open turn, and the head of its hash chain (docs/schema.md, "The write cursor").
+/// has an open turn and that turn's staged rows, and the head of its hash chain (docs/schema.md,
+/// "The write cursor").
 ///
 /// It holds only while nothing but the writes that keep it changed the file. Every write that
 /// uses it first compares two counters of the writer connection with what they were at the end of
@@ -27,9 +28,21 @@ final class WriteCursor: Sendable {
         var turnOpen: Bool
         /// The chain's hash at `next - 1`, when the write knew it.
         var head: Data?
+        /// The open turn's staged rows, when the writes that staged them kept them.
+        var staging: Staging?
 
         /// The chain's head as ``LogIndex/extend(_:_:with:knownHead:)`` takes it.
         var knownHead: (seq: Int, hash: Data)? { head.map { (next - 1, $0) } }
+    }
+
+    /// An open turn's rows as its writes inserted them: what reading `openTurn`, `openCall` and
+    /// `openResult` back would give.
+    struct Staging: Sendable {
+        var record: OpenTurnRecord
+        /// In position order.
+        var calls: [OpenCallRecord]
+        /// In position order.
+        var results: [OpenResultRecord]
     }
 
     private struct Name: Hashable {
@@ -46,7 +59,8 @@ final class WriteCursor: Sendable {
         mutating func clear() { self = Contents() }
     }
 
-    /// Past this many sessions, the cursor starts again from nothing (about 150 bytes each).
+    /// Past this many sessions, the cursor starts again from nothing (about 150 bytes each, and an
+    /// open turn's staged rows).
     static let capacity = 10_000
 
     private let contents = Mutex(Contents())
