@@ -29,6 +29,23 @@ import Testing
         try await held
     }
 
+    /// A table `gate` whose trigger raises ROLLBACK before any insert: ``passGate(_:)`` ends the
+    /// whole transaction it runs in, without changing a row.
+    private func addGateThatRollsBack(_ temp: TemporaryLedger) async throws {
+        try await temp.rawConnection(foreignKeys: true).write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE gate (x INTEGER);
+                    CREATE TRIGGER gateRollsBack BEFORE INSERT ON gate BEGIN SELECT RAISE(ROLLBACK, 'no'); END;
+                    """)
+        }
+    }
+
+    /// A write through the pipeline into `gate`: it always fails, rolling back its transaction.
+    private func passGate(_ ledger: Ledger) async throws {
+        try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+    }
+
     @Test func writesQueuedBehindATransactionShareTheNextOneAndAFailingWriteFailsAlone() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
@@ -80,11 +97,10 @@ import Testing
         try await ledger.createSession(id: "s1")
         // Two ways a write breaks the whole transaction: a trigger that raises ROLLBACK, and a
         // deferred foreign key that fails only at COMMIT.
+        try await addGateThatRollsBack(temp)
         try await temp.rawConnection(foreignKeys: true).write { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE gate (x INTEGER);
-                    CREATE TRIGGER gateRollsBack BEFORE INSERT ON gate BEGIN SELECT RAISE(ROLLBACK, 'no'); END;
                     CREATE TABLE parent (id INTEGER PRIMARY KEY);
                     CREATE TABLE child (parentId INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
                     """)
@@ -96,7 +112,7 @@ import Testing
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await outcomes.record("rollback") {
-                        try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+                        try await passGate(ledger)
                     }
                 }
                 group.addTask {
@@ -134,13 +150,7 @@ import Testing
         let ledger = temp.ledger
         try await ledger.createSession(id: "s1")
         try await ledger.append([.text("0")], role: .user, to: "s1")
-        try await temp.rawConnection(foreignKeys: true).write { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE gate (x INTEGER);
-                    CREATE TRIGGER gateRollsBack BEFORE INSERT ON gate BEGIN SELECT RAISE(ROLLBACK, 'no'); END;
-                    """)
-        }
+        try await addGateThatRollsBack(temp)
         try await ledger.append([.text("1")], role: .user, to: "s1")  // the cursor knows s1 again
 
         let outcomes = Outcomes()
@@ -155,7 +165,7 @@ import Testing
             }
             try? await ledger.waitUntilPipeline(queued: 3)
             async let last: Void = outcomes.record("rollback") {
-                try await ledger.sqlite!.write { db in try db.execute(sql: "INSERT INTO gate VALUES (1)") }
+                try await passGate(ledger)
             }
             _ = await (first, second, last)
         }

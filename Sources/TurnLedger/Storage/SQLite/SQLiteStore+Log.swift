@@ -49,10 +49,7 @@ extension SQLiteStore {
             entry.usage = try UsageRecord.usages(db, in: session.key, seqs: original.seq...original.seq)[original.seq]
             return (entry, nil)
         }
-        let known = position.flatMap { $0.turnOpen ? nil : $0 }  // an open turn is read for its error
-        let next = try Ledger.placement(
-            in: session, next: known?.next ?? nextSeq(db, in: session),
-            openTurn: known == nil ? loadOpenTurn(db, in: session) : nil, expectedSeq: expectedSeq)
+        let next = try placement(db, in: session, expectedSeq: expectedSeq, at: position)
         let record = EntryRecord(
             sessionKey: session.key,
             seq: next,
@@ -68,7 +65,7 @@ extension SQLiteStore {
         if let usage = message.usage { try UsageRecord(sessionKey: session.key, seq: next, usage: usage).insert(db) }
         let step = try LogIndex.extend(
             db, session, with: [LogItem.appended(record, parts: message.parts, usage: message.usage)],
-            knownHead: known?.knownHead)
+            knownHead: position?.knownHead)  // placed, so the session has no open turn
         var entry = try record.entry(calls: [], in: sessionID)
         entry.usage = message.usage
         return (entry, step)
@@ -120,9 +117,7 @@ extension SQLiteStore {
                 return (try original.entry(calls: [], in: sessionID), session, nil)
             }
             if discardingOpenTurn { try Self.emptyStaging(db, of: session.key) }
-            let next = try Ledger.placement(
-                in: session, next: Self.nextSeq(db, in: session), openTurn: Self.loadOpenTurn(db, in: session),
-                expectedSeq: expectedSeq)
+            let next = try Self.placement(db, in: session, expectedSeq: expectedSeq)
             if seq >= 1 { try Self.requireWholeTurns(db, try Lineage.of(db, session), at: seq, field: "to") }
             let record = EntryRecord(
                 sessionKey: session.key, seq: next, role: .user, parts: PartsCodec.encode([]), callCount: 0,

@@ -43,6 +43,21 @@ extension SQLiteStore {
         return next
     }
 
+    /// The seq the next entry or open turn of `session` takes, checked as
+    /// ``Ledger/placement(in:next:openTurn:expectedSeq:)`` checks it: from `position` when a
+    /// ``WriteCursor`` knows the session has no open turn, else read from the file (an open turn
+    /// is read for its error).
+    static func placement(
+        _ db: Database, in session: SessionRef, expectedSeq: Int?, at position: WriteCursor.Position? = nil
+    ) throws -> Int {
+        if let position, !position.turnOpen {
+            return try Ledger.placement(in: session, next: position.next, openTurn: nil, expectedSeq: expectedSeq)
+        }
+        return try Ledger.placement(
+            in: session, next: nextSeq(db, in: session), openTurn: loadOpenTurn(db, in: session),
+            expectedSeq: expectedSeq)
+    }
+
     func sessions(matching query: SessionQuery, cursor: SessionCursor?, in scope: TenantScope) async throws
         -> SessionPage
     {
@@ -129,7 +144,8 @@ extension SQLiteStore {
     func usageTotals(in scope: TenantScope, session sessionID: String?, tenant: String?) async throws -> UsageTotals {
         try await read { db in
             if let sessionID {
-                return try Self.usageTotals(db, sql: "WHERE sessionKey = ?", arguments: [scope.session(db, sessionID).key])
+                return try Self.usageTotals(
+                    db, sql: "WHERE sessionKey = ?", arguments: [scope.session(db, sessionID).key])
             }
             return try Self.usageTotals(
                 db, sql: "WHERE sessionKey IN (SELECT key FROM session WHERE tenant IS ?)", arguments: [tenant])

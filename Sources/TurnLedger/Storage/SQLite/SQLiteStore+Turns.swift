@@ -47,10 +47,7 @@ extension SQLiteStore {
             }
             return (original, nil)
         }
-        let known = position.flatMap { $0.turnOpen ? nil : $0 }  // an open turn is read for its error
-        let next = try Ledger.placement(
-            in: session, next: known?.next ?? nextSeq(db, in: session),
-            openTurn: known == nil ? loadOpenTurn(db, in: session) : nil, expectedSeq: expectedSeq)
+        let next = try placement(db, in: session, expectedSeq: expectedSeq, at: position)
         let record = OpenTurnRecord(
             sessionKey: session.key,
             seq: next,
